@@ -1,0 +1,14 @@
+//! Typed Feishu / Lark Open Platform events.
+
+pub mod dispatch;
+pub mod event;
+mod services;
+pub mod wire;
+
+#[cfg(feature = "webhook")]
+pub mod webhook;
+#[cfg(feature = "ws")]
+pub mod ws;
+
+pub use event::Event;
+pub use services::*;

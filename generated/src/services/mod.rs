@@ -1,0 +1,1 @@
+//! One module per service and version (written by `cargo xtask codegen`).

@@ -1,0 +1,1 @@
+//! Receiving events by webhook.

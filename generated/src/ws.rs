@@ -1,0 +1,1 @@
+//! Receiving events over the long connection.
