@@ -1,6 +1,7 @@
 //! Typed Feishu / Lark Open Platform events.
 
 pub mod dispatch;
+pub mod envelope;
 pub mod event;
 mod services;
 pub mod wire;

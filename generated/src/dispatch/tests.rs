@@ -1,0 +1,180 @@
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+
+use serde::{Deserialize, Serialize};
+
+use super::*;
+
+/// Runs a future to completion on this thread (the dispatcher needs no runtime).
+fn block_on<F: Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut context = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+        std::thread::park();
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct Ping {
+    header: PingHeader,
+    event: PingBody,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct PingHeader {
+    event_id: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct PingBody {
+    n: u32,
+}
+
+impl Event for Ping {
+    const EVENT_TYPE: &'static str = "test.ping";
+}
+
+fn ping(id: &str, n: u32) -> String {
+    format!(
+        r#"{{"schema":"2.0","header":{{"event_id":"{id}","event_type":"test.ping","token":"t"}},"event":{{"n":{n}}}}}"#
+    )
+}
+
+fn recording_dispatcher() -> (Dispatcher, Arc<Mutex<Vec<u32>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&seen);
+    let dispatcher = Dispatcher::new().on(move |event: Ping| {
+        let sink = Arc::clone(&sink);
+        async move {
+            sink.lock().unwrap().push(event.event.n);
+            Ok(())
+        }
+    });
+    (dispatcher, seen)
+}
+
+#[test]
+fn typed_handler_receives_the_decoded_event() {
+    let (dispatcher, seen) = recording_dispatcher();
+    let outcome = block_on(dispatcher.dispatch(ping("e1", 7).as_bytes())).unwrap();
+    assert!(matches!(outcome, Dispatched::Handled(h) if h.event_type == "test.ping"));
+    assert_eq!(*seen.lock().unwrap(), vec![7]);
+}
+
+#[test]
+fn duplicate_delivery_reaches_the_handler_once() {
+    let (dispatcher, seen) = recording_dispatcher();
+    let body = ping("e1", 1);
+    assert!(matches!(
+        block_on(dispatcher.dispatch(body.as_bytes())),
+        Ok(Dispatched::Handled(_))
+    ));
+    assert!(matches!(
+        block_on(dispatcher.dispatch(body.as_bytes())),
+        Ok(Dispatched::Duplicate(h)) if h.event_id.as_deref() == Some("e1")
+    ));
+    block_on(dispatcher.dispatch(ping("e2", 2).as_bytes())).unwrap();
+    assert_eq!(*seen.lock().unwrap(), vec![1, 2]);
+}
+
+#[test]
+fn dedup_memory_is_bounded_by_capacity() {
+    let (dispatcher, seen) = recording_dispatcher();
+    let dispatcher = dispatcher.dedup_capacity(2);
+    for (id, n) in [("a", 1), ("b", 2), ("c", 3), ("a", 4)] {
+        block_on(dispatcher.dispatch(ping(id, n).as_bytes())).unwrap();
+    }
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec![1, 2, 3, 4],
+        "a was evicted by c"
+    );
+    assert_eq!(dispatcher.recent().len(), 2);
+}
+
+#[test]
+fn unknown_type_without_fallback_is_unhandled_not_an_error() {
+    let (dispatcher, seen) = recording_dispatcher();
+    let body = r#"{"schema":"2.0","header":{"event_id":"x","event_type":"im.message.receive_v1"},"event":{}}"#;
+    let outcome = block_on(dispatcher.dispatch(body.as_bytes())).unwrap();
+    assert!(matches!(outcome, Dispatched::Unhandled(h) if h.event_type == "im.message.receive_v1"));
+    assert!(seen.lock().unwrap().is_empty());
+}
+
+#[test]
+fn fallback_receives_other_types_with_the_raw_body() {
+    let raw = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&raw);
+    let dispatcher = Dispatcher::new().fallback(move |envelope: EventEnvelope| {
+        let sink = Arc::clone(&sink);
+        async move {
+            sink.lock().unwrap().push(envelope.raw);
+            Ok(())
+        }
+    });
+    let v1 = r#"{"uuid":"u","token":"t","ts":"1","type":"event_callback","event":{"type":"app_open","extra":[1]}}"#;
+    let outcome = block_on(dispatcher.dispatch(v1.as_bytes())).unwrap();
+    assert!(matches!(outcome, Dispatched::Handled(h) if h.event_type == "app_open"));
+    assert_eq!(*raw.lock().unwrap(), vec![v1.to_owned()]);
+}
+
+#[test]
+fn failing_handler_is_an_error_and_its_retry_is_delivered() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let dispatcher = Dispatcher::new().on(move |_: Ping| {
+        let first = counter.fetch_add(1, Ordering::SeqCst) == 0;
+        async move {
+            if first {
+                Err("database down".into())
+            } else {
+                Ok(())
+            }
+        }
+    });
+    let body = ping("e1", 1);
+    let error = block_on(dispatcher.dispatch(body.as_bytes())).unwrap_err();
+    assert!(matches!(error, DispatchError::Handler { .. }));
+    assert!(error.to_string().contains("database down"));
+    assert!(matches!(
+        block_on(dispatcher.dispatch(body.as_bytes())),
+        Ok(Dispatched::Handled(_))
+    ));
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn event_not_matching_its_type_is_a_decode_error() {
+    let (dispatcher, _) = recording_dispatcher();
+    let body =
+        r#"{"schema":"2.0","header":{"event_id":"e","event_type":"test.ping"},"event":{"n":"x"}}"#;
+    let error = block_on(dispatcher.dispatch(body.as_bytes())).unwrap_err();
+    assert!(
+        matches!(error, DispatchError::Decode { ref event_type, .. } if event_type == "test.ping")
+    );
+}
+
+#[test]
+fn malformed_and_challenge_bodies_are_not_dispatched() {
+    let (dispatcher, _) = recording_dispatcher();
+    assert!(matches!(
+        block_on(dispatcher.dispatch(b"{")),
+        Err(DispatchError::Envelope(_))
+    ));
+    assert!(matches!(
+        block_on(dispatcher.dispatch(br#"{"type":"url_verification","challenge":"c"}"#)),
+        Err(DispatchError::NotAnEvent)
+    ));
+}

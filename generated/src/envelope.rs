@@ -1,0 +1,280 @@
+//! The envelope around every delivered event: schema 2.0 (`header` + `event`), schema 1.0
+//! (`uuid`, `token`, `ts`, `type: event_callback`, `event.type`) and the URL verification challenge.
+//!
+//! Only the routing fields are read; the whole plaintext body is kept in [`EventEnvelope::raw`] so
+//! nothing the platform sent is lost.
+
+use serde::{Deserialize, Deserializer};
+
+/// A parsed plaintext body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Envelope {
+    /// An event delivery (schema 2.0 or 1.0).
+    Event(EventEnvelope),
+    /// The URL verification request sent when a callback URL is configured.
+    UrlVerification(UrlVerification),
+}
+
+/// The URL verification request: `{"type":"url_verification","challenge":"…","token":"…"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlVerification {
+    /// The value to echo back as `{"challenge":"…"}`.
+    pub challenge: String,
+    /// The verification token, when the platform sent one.
+    pub token: Option<String>,
+}
+
+/// The envelope schema of an event delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    /// `{"uuid", "token", "ts", "type": "event_callback", "event": {"type", …}}`.
+    V1,
+    /// `{"schema": "2.0", "header": {…}, "event": {…}}`.
+    V2,
+}
+
+/// An event delivery: its routing header and the raw plaintext body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventEnvelope {
+    /// Which envelope schema the body uses.
+    pub schema: Schema,
+    /// The routing fields, taken from `header` (2.0) or from the top level and `event` (1.0).
+    pub header: Header,
+    /// The whole plaintext body as received.
+    pub raw: String,
+}
+
+/// The routing fields common to both schemas.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Header {
+    /// `header.event_id` (2.0) or `uuid` (1.0): the delivery's identity, used for deduplication.
+    pub event_id: Option<String>,
+    /// `header.event_type` (2.0) or `event.type` (1.0).
+    pub event_type: String,
+    /// `header.create_time` (2.0, milliseconds) or `ts` (1.0, seconds), as text.
+    pub create_time: Option<String>,
+    /// The verification token the platform put in the body.
+    pub token: Option<String>,
+    /// `header.app_id` (2.0) or `event.app_id` (1.0).
+    pub app_id: Option<String>,
+    /// `header.tenant_key` (2.0) or `event.tenant_key` (1.0).
+    pub tenant_key: Option<String>,
+}
+
+/// Why a plaintext body is not an envelope.
+#[derive(Debug, thiserror::Error)]
+pub enum EnvelopeError {
+    /// The body is not JSON, or a routing field has the wrong JSON type.
+    #[error("malformed JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The body is an encrypted `{"encrypt": …}` body; decrypt it first.
+    #[error("body is encrypted")]
+    Encrypted,
+    /// The body is JSON but neither a 2.0 nor a 1.0 envelope nor a challenge.
+    #[error("not an event envelope: {0}")]
+    Unrecognized(&'static str),
+}
+
+impl Envelope {
+    /// Reads the routing fields of a plaintext body, keeping the body itself.
+    pub fn parse(body: &[u8]) -> Result<Self, EnvelopeError> {
+        let text = std::str::from_utf8(body).map_err(|_| {
+            EnvelopeError::Json(serde::de::Error::custom("body is not valid UTF-8"))
+        })?;
+        let wire: Wire = serde_json::from_str(text)?;
+        wire.into_envelope(text)
+    }
+}
+
+/// The fields of all three shapes, every one optional; unknown fields are skipped.
+#[derive(Deserialize)]
+struct Wire {
+    schema: Option<String>,
+    header: Option<WireHeader>,
+    uuid: Option<String>,
+    token: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    ts: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    challenge: Option<String>,
+    event: Option<WireEvent>,
+    encrypt: Option<serde::de::IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+struct WireHeader {
+    event_id: Option<String>,
+    event_type: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    create_time: Option<String>,
+    token: Option<String>,
+    app_id: Option<String>,
+    tenant_key: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireEvent {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    app_id: Option<String>,
+    tenant_key: Option<String>,
+}
+
+impl Wire {
+    fn into_envelope(self, raw: &str) -> Result<Envelope, EnvelopeError> {
+        if let Some(header) = self.header {
+            if self.schema.as_deref() != Some("2.0") {
+                return Err(EnvelopeError::Unrecognized(
+                    "a body with `header` must have schema \"2.0\"",
+                ));
+            }
+            let event_type = header
+                .event_type
+                .ok_or(EnvelopeError::Unrecognized("header.event_type is missing"))?;
+            return Ok(Envelope::Event(EventEnvelope {
+                schema: Schema::V2,
+                header: Header {
+                    event_id: header.event_id,
+                    event_type,
+                    create_time: header.create_time,
+                    token: header.token,
+                    app_id: header.app_id,
+                    tenant_key: header.tenant_key,
+                },
+                raw: raw.to_owned(),
+            }));
+        }
+        match self.kind.as_deref() {
+            Some("url_verification") => Ok(Envelope::UrlVerification(UrlVerification {
+                challenge: self
+                    .challenge
+                    .ok_or(EnvelopeError::Unrecognized("challenge is missing"))?,
+                token: self.token,
+            })),
+            Some("event_callback") => {
+                let event = self
+                    .event
+                    .ok_or(EnvelopeError::Unrecognized("event is missing"))?;
+                let event_type = event
+                    .kind
+                    .ok_or(EnvelopeError::Unrecognized("event.type is missing"))?;
+                Ok(Envelope::Event(EventEnvelope {
+                    schema: Schema::V1,
+                    header: Header {
+                        event_id: self.uuid,
+                        event_type,
+                        create_time: self.ts,
+                        token: self.token,
+                        app_id: event.app_id,
+                        tenant_key: event.tenant_key,
+                    },
+                    raw: raw.to_owned(),
+                }))
+            }
+            Some(_) => Err(EnvelopeError::Unrecognized("unknown `type`")),
+            None if self.encrypt.is_some() => Err(EnvelopeError::Encrypted),
+            None => Err(EnvelopeError::Unrecognized(
+                "neither `header` (2.0) nor `type` (1.0 or challenge)",
+            )),
+        }
+    }
+}
+
+/// A string, or a number turned into its decimal text (`ts` and `create_time` arrive as either).
+fn lenient_string<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum StringOrNumber {
+        String(String),
+        Number(serde_json::Number),
+    }
+    Ok(
+        Option::<StringOrNumber>::deserialize(de)?.map(|value| match value {
+            StringOrNumber::String(s) => s,
+            StringOrNumber::Number(n) => n.to_string(),
+        }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(body: &str) -> EventEnvelope {
+        match Envelope::parse(body.as_bytes()).unwrap() {
+            Envelope::Event(event) => event,
+            other => panic!("expected an event, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn schema_2_reads_the_header_and_keeps_the_body() {
+        let body = r#"{"schema":"2.0","header":{"event_id":"e1","event_type":"a.b","create_time":"1608725989000","token":"t","app_id":"cli_1","tenant_key":"tk"},"event":{"x":1,"new_field":[1,2]}}"#;
+        let env = event(body);
+        assert_eq!(env.schema, Schema::V2);
+        assert_eq!(env.header.event_id.as_deref(), Some("e1"));
+        assert_eq!(env.header.event_type, "a.b");
+        assert_eq!(env.header.create_time.as_deref(), Some("1608725989000"));
+        assert_eq!(env.header.token.as_deref(), Some("t"));
+        assert_eq!(env.header.app_id.as_deref(), Some("cli_1"));
+        assert_eq!(env.header.tenant_key.as_deref(), Some("tk"));
+        assert_eq!(env.raw, body);
+    }
+
+    #[test]
+    fn schema_1_routes_by_event_type_and_uses_uuid_as_id() {
+        let body = r#"{"uuid":"u1","token":"t","ts":"1502199207.7171419","type":"event_callback","event":{"type":"app_open","app_id":"cli_1","tenant_key":"tk"}}"#;
+        let env = event(body);
+        assert_eq!(env.schema, Schema::V1);
+        assert_eq!(env.header.event_id.as_deref(), Some("u1"));
+        assert_eq!(env.header.event_type, "app_open");
+        assert_eq!(
+            env.header.create_time.as_deref(),
+            Some("1502199207.7171419")
+        );
+        assert_eq!(env.header.app_id.as_deref(), Some("cli_1"));
+        let numeric =
+            event(r#"{"uuid":"u","ts":1502199207,"type":"event_callback","event":{"type":"x"}}"#);
+        assert_eq!(numeric.header.create_time.as_deref(), Some("1502199207"));
+    }
+
+    #[test]
+    fn challenge_is_recognized() {
+        let env = Envelope::parse(br#"{"challenge":"c1","token":"t","type":"url_verification"}"#)
+            .unwrap();
+        assert_eq!(
+            env,
+            Envelope::UrlVerification(UrlVerification {
+                challenge: "c1".into(),
+                token: Some("t".into())
+            })
+        );
+    }
+
+    #[test]
+    fn bad_bodies_are_errors_not_panics() {
+        for body in [
+            &b"not json"[..],
+            b"[]",
+            b"{}",
+            b"\xff\xfe",
+            br#"{"type":"event_callback"}"#,
+            br#"{"schema":"2.0","header":{}}"#,
+            br#"{"header":{"event_type":"x"}}"#,
+            br#"{"type":"url_verification"}"#,
+            br#"{"type":"other"}"#,
+            br#"{"schema":"2.0","header":{"event_type":5}}"#,
+        ] {
+            assert!(
+                Envelope::parse(body).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        assert!(matches!(
+            Envelope::parse(br#"{"encrypt":"abc"}"#),
+            Err(EnvelopeError::Encrypted)
+        ));
+    }
+}
