@@ -1,1 +1,7 @@
-//! Project tasks.
+//! Project tasks: documentation pages → JSON Schema → Rust.
+//!
+//! - [`docs`]: reads a page in any supported rendering into a doc model;
+//! - [`schema`]: doc model → JSON Schema, the contract of `schema/README.md`.
+
+pub mod docs;
+pub mod schema;

@@ -1,0 +1,144 @@
+//! What changed between two schemas of a page, and what it means for users of the generated crate.
+
+use serde_json::Value;
+
+/// How a change affects users of the generated crate `lark-events`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Compat {
+    /// Code that builds against the old crate still builds and behaves: a minor release.
+    Compatible,
+    /// Code that builds against the old crate may stop building: a major release.
+    Breaking,
+}
+
+impl Compat {
+    /// The release this class of change calls for.
+    pub fn release(self) -> &'static str {
+        match self {
+            Compat::Compatible => "minor release",
+            Compat::Breaking => "major release",
+        }
+    }
+}
+
+/// Where a change is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A field of the body. A change inside a named type (a `$defs` entry) is reported once for the
+    /// type: `paths` lists every use, in page order.
+    Field {
+        /// Field paths such as `event.online_version.scopes[].token_types`.
+        paths: Vec<String>,
+        /// The named type the changed field belongs to, when it belongs to one.
+        owner: Option<String>,
+    },
+    /// A key of the event metadata (`x-lark-event`), e.g. `permissions`.
+    Event(&'static str),
+    /// A key of the page itself, e.g. `title`.
+    Page(&'static str),
+}
+
+/// One documented value of an enum or a bit set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumValue {
+    /// The value as sent on the wire (`zh_hk`, `1`).
+    pub value: String,
+    /// The page's label for it.
+    pub label: Option<String>,
+}
+
+/// What changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeKind {
+    FieldAdded { ty: String },
+    FieldRemoved { ty: String },
+    /// The field's type, as the page writes it or as JSON, is different.
+    TypeChanged { old: String, new: String },
+    EnumValuesAdded(Vec<EnumValue>),
+    EnumValuesRemoved(Vec<EnumValue>),
+    /// Same value, another label.
+    EnumLabelChanged { value: String, old: Option<String>, new: Option<String> },
+    /// A plain field now lists its values.
+    BecameEnum(Vec<EnumValue>),
+    /// A field that listed its values no longer does.
+    NoLongerEnum(Vec<EnumValue>),
+    BecameBitflags,
+    NoLongerBitflags,
+    FlagsAdded(Vec<EnumValue>),
+    FlagsRemoved(Vec<EnumValue>),
+    /// A validation rule or the default: `minLength`, `maxItems`, `minimum`, `default`, …
+    RuleChanged { rule: String, old: Option<Value>, new: Option<Value> },
+    /// The Unix-time unit of a field (`x-lark-format`).
+    FormatChanged { old: Option<String>, new: Option<String> },
+    /// A description or title, compared without punctuation widths.
+    TextChanged { old: Option<String>, new: Option<String> },
+    /// Entries added to a list: a field's permissions, the event's permissions, app types, push modes.
+    EntriesAdded(Vec<String>),
+    EntriesRemoved(Vec<String>),
+    /// The event type string.
+    EventTypeChanged { old: Option<String>, new: Option<String> },
+}
+
+impl ChangeKind {
+    /// The class of the change for users of `lark-events`, which decodes what the platform sends.
+    pub fn compat(&self) -> Compat {
+        use ChangeKind::*;
+        match self {
+            FieldAdded { .. }
+            | EnumValuesAdded(_)
+            | EnumLabelChanged { .. }
+            | FlagsAdded(_)
+            | RuleChanged { .. }
+            | TextChanged { .. }
+            | EntriesAdded(_)
+            | EntriesRemoved(_)
+            | FormatChanged { old: None, .. } => Compat::Compatible,
+            FieldRemoved { .. }
+            | TypeChanged { .. }
+            | EnumValuesRemoved(_)
+            | BecameEnum(_)
+            | NoLongerEnum(_)
+            | BecameBitflags
+            | NoLongerBitflags
+            | FlagsRemoved(_)
+            | FormatChanged { old: Some(_), .. }
+            | EventTypeChanged { .. } => Compat::Breaking,
+        }
+    }
+
+    /// Why the change has its class, when that is not plain from the change itself.
+    pub fn reason(&self) -> Option<&'static str> {
+        use ChangeKind::*;
+        Some(match self {
+            FieldAdded { .. } => "a new optional field; older code does not see it",
+            FieldRemoved { .. } => "the Rust field goes away; code that reads it stops building",
+            TypeChanged { .. } => "the field's Rust type changes",
+            EnumValuesAdded(_) => "the generated enum keeps unknown values in its fallback variant; code matching on it already needs a catch-all arm",
+            EnumValuesRemoved(_) => "the variant goes away from the generated enum; code that names it stops building",
+            BecameEnum(_) | NoLongerEnum(_) => "the field's Rust type changes between a plain value and an enum",
+            BecameBitflags | NoLongerBitflags => "the field's Rust type changes between a plain value or enum and a bit set",
+            FlagsAdded(_) => "bit sets keep unknown bits (`from_bits_retain`)",
+            FlagsRemoved(_) => "the flag constant goes away; code that names it stops building",
+            RuleChanged { .. } => "`lark-events` decodes leniently and does not enforce validation rules",
+            FormatChanged { old: None, .. } => "a time helper is added; the field keeps its value",
+            FormatChanged { old: Some(_), .. } => "the field's time unit or helper changes",
+            EntriesAdded(_) | EntriesRemoved(_) => "no change to the Rust API; check the app's permissions and subscriptions",
+            EventTypeChanged { .. } => "the event is dispatched by its type: handlers for the old type no longer receive it",
+            EnumLabelChanged { .. } | TextChanged { .. } => return None,
+        })
+    }
+}
+
+/// One change, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub location: Location,
+    pub kind: ChangeKind,
+}
+
+impl Change {
+    /// The class of the change.
+    pub fn compat(&self) -> Compat {
+        self.kind.compat()
+    }
+}

@@ -1,0 +1,41 @@
+//! Compares two schemas of a page (see `schema/README.md`) and classifies each change for users of
+//! the generated crate `lark-events`: compatible (a minor release) or breaking (a major one).
+//!
+//! Paths are field paths (`event.online_version.scopes[].token_types`): `$ref`s are followed into
+//! `$defs`, `[]` stands for the items of an array and `{}` for the values of a map. Descriptions are
+//! compared without punctuation widths, so two renderings of one page differ only where the page does.
+
+mod change;
+mod group;
+mod lists;
+mod page;
+mod render;
+mod text;
+mod walk;
+
+use serde_json::Value;
+
+pub use change::{Change, ChangeKind, Compat, EnumValue, Location};
+pub use render::render;
+
+/// Every change from `old` to `new`: page and event metadata first, then the fields in page order.
+pub fn diff_schemas(old: &Value, new: &Value) -> Vec<Change> {
+    let mut changes = page::compare_page(old, new);
+    changes.extend(group::group_by_type(walk::compare_bodies(old, new)));
+    changes
+}
+
+/// The most severe class among the changes; `None` when nothing changed.
+pub fn verdict(changes: &[Change]) -> Option<Compat> {
+    changes.iter().map(Change::compat).max()
+}
+
+/// The exit status of `cargo xtask diff`: 0 no change, 2 compatible changes only, 3 a breaking change
+/// (1 is an error).
+pub fn exit_code(changes: &[Change]) -> u8 {
+    match verdict(changes) {
+        None => 0,
+        Some(Compat::Compatible) => 2,
+        Some(Compat::Breaking) => 3,
+    }
+}

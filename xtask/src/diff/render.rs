@@ -1,0 +1,155 @@
+//! The change list as text: Markdown that reads in a terminal and pastes into a pull request.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+
+use super::change::{Change, ChangeKind, Compat, EnumValue, Location};
+use super::verdict;
+use super::walk::plain;
+
+/// Renders the changes from the page `old_name` to the page `new_name`, breaking ones first.
+pub fn render(old_name: &str, new_name: &str, changes: &[Change]) -> String {
+    let mut out = String::new();
+    let headline = match verdict(changes) {
+        None => "no change".to_owned(),
+        Some(compat) => format!("{}, {}", class_name(compat), compat.release()),
+    };
+    let _ = writeln!(out, "## {old_name} → {new_name}: {headline}");
+    for compat in [Compat::Breaking, Compat::Compatible] {
+        let of_class: Vec<&Change> = changes.iter().filter(|c| c.compat() == compat).collect();
+        if of_class.is_empty() {
+            continue;
+        }
+        let title = capitalized(class_name(compat));
+        let _ = writeln!(out, "\n{title} changes ({}): {}\n", compat.release(), of_class.len());
+        for change in of_class {
+            write_change(&mut out, change);
+        }
+    }
+    out
+}
+
+fn class_name(compat: Compat) -> &'static str {
+    match compat {
+        Compat::Compatible => "compatible",
+        Compat::Breaking => "breaking",
+    }
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn write_change(out: &mut String, change: &Change) {
+    let (place, also) = match &change.location {
+        Location::Field { paths, owner } => {
+            let first = paths.first().map(String::as_str).unwrap_or_default();
+            let mut place = format!("`{first}`");
+            if let Some(owner) = owner {
+                let _ = write!(place, " (in `{owner}`)");
+            }
+            let also: Vec<String> = paths.iter().skip(1).map(|p| format!("`{p}`")).collect();
+            (place, also)
+        }
+        Location::Event(key) => (format!("event `{key}`"), Vec::new()),
+        Location::Page(key) => (format!("page `{key}`"), Vec::new()),
+    };
+    let _ = writeln!(out, "- {place}: {}", what(&change.kind, &change.location));
+    if !also.is_empty() {
+        let _ = writeln!(out, "  - also at {}", also.join(", "));
+    }
+    if let ChangeKind::TextChanged { old, new } = &change.kind {
+        let _ = writeln!(out, "  - old: {}", old.as_deref().unwrap_or("(none)"));
+        let _ = writeln!(out, "  - new: {}", new.as_deref().unwrap_or("(none)"));
+    }
+    if let Some(reason) = change.kind.reason() {
+        let _ = writeln!(out, "  - why {}: {reason}", class_name(change.compat()));
+    }
+}
+
+fn what(kind: &ChangeKind, location: &Location) -> String {
+    use ChangeKind::*;
+    match kind {
+        FieldAdded { ty } => format!("field added, type `{ty}`"),
+        FieldRemoved { ty } => format!("field removed (was `{ty}`)"),
+        TypeChanged { old, new } => format!("type changed: `{old}` → `{new}`"),
+        EnumValuesAdded(values) => format!("enum {} added: {}", count(values, "value"), list(values)),
+        EnumValuesRemoved(values) => format!("enum {} removed: {}", count(values, "value"), list(values)),
+        EnumLabelChanged { value, old, new } => format!(
+            "label of enum value `{value}` changed: {} → {}",
+            old.as_deref().unwrap_or("(none)"),
+            new.as_deref().unwrap_or("(none)")
+        ),
+        BecameEnum(values) => format!("now an enum of {}: {}", count(values, "value"), list(values)),
+        NoLongerEnum(values) => format!("no longer an enum (was {})", list(values)),
+        BecameBitflags => "now a bit set".to_owned(),
+        NoLongerBitflags => "no longer a bit set".to_owned(),
+        FlagsAdded(values) => format!("bit {} added: {}", count(values, "flag"), list(values)),
+        FlagsRemoved(values) => format!("bit {} removed: {}", count(values, "flag"), list(values)),
+        RuleChanged { rule, old, new } => {
+            let name = if rule == "default" { "default" } else { "validation" };
+            format!("{name} `{rule}`: {}", before_after(old.as_ref(), new.as_ref()))
+        }
+        FormatChanged { old, new } => format!(
+            "time format: {}",
+            before_after(
+                old.as_ref().map(|s| Value::String(s.clone())).as_ref(),
+                new.as_ref().map(|s| Value::String(s.clone())).as_ref()
+            )
+        ),
+        TextChanged { .. } => match location {
+            Location::Page(key) => format!("{key} changed"),
+            _ => "description changed".to_owned(),
+        },
+        EntriesAdded(entries) => format!("{} added: {}", list_name(location), entries.join(", ")),
+        EntriesRemoved(entries) => format!("{} removed: {}", list_name(location), entries.join(", ")),
+        EventTypeChanged { old, new } => format!(
+            "event type changed: `{}` → `{}`",
+            old.as_deref().unwrap_or("(none)"),
+            new.as_deref().unwrap_or("(none)")
+        ),
+    }
+}
+
+fn list_name(location: &Location) -> &'static str {
+    match location {
+        Location::Event("app_types") => "app types",
+        Location::Event("push_modes") => "push modes",
+        Location::Event("field_permissions") => "field permissions",
+        Location::Event(_) => "permissions",
+        _ => "field permission",
+    }
+}
+
+fn count(values: &[EnumValue], noun: &str) -> String {
+    if values.len() == 1 {
+        noun.to_owned()
+    } else {
+        format!("{noun}s ({})", values.len())
+    }
+}
+
+fn list(values: &[EnumValue]) -> String {
+    values
+        .iter()
+        .map(|v| match &v.label {
+            Some(label) => format!("`{}` ({label})", v.value),
+            None => format!("`{}`", v.value),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn before_after(old: Option<&Value>, new: Option<&Value>) -> String {
+    match (old, new) {
+        (Some(a), Some(b)) => format!("{} → {}", plain(a), plain(b)),
+        (None, Some(b)) => format!("added, {}", plain(b)),
+        (Some(a), None) => format!("removed (was {})", plain(a)),
+        (None, None) => "unchanged".to_owned(),
+    }
+}

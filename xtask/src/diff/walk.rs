@@ -1,0 +1,394 @@
+//! Walks the fields of two schemas side by side, following `$ref` into `$defs`, and records every
+//! change at the field path where it shows.
+
+use serde_json::{Map, Value};
+
+use super::change::{ChangeKind, EnumValue};
+use super::lists::{entries_changes, permission_entries};
+use super::text;
+
+/// Where the walk is: the field path, and the named type it is inside with the path relative to it.
+#[derive(Debug, Clone, Default)]
+pub struct Place {
+    pub path: String,
+    pub owner: Option<String>,
+    pub rel: String,
+}
+
+impl Place {
+    fn field(&self, name: &str) -> Place {
+        Place {
+            path: join(&self.path, name),
+            owner: self.owner.clone(),
+            rel: join(&self.rel, name),
+        }
+    }
+
+    fn suffixed(&self, suffix: &str) -> Place {
+        Place {
+            path: format!("{}{suffix}", self.path),
+            owner: self.owner.clone(),
+            rel: format!("{}{suffix}", self.rel),
+        }
+    }
+
+    fn inside(&self, owner: Option<&str>) -> Place {
+        match owner {
+            Some(name) => Place {
+                path: self.path.clone(),
+                owner: Some(name.to_owned()),
+                rel: String::new(),
+            },
+            None => self.clone(),
+        }
+    }
+}
+
+fn join(base: &str, name: &str) -> String {
+    if base.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{base}.{name}")
+    }
+}
+
+/// A change at one place, before changes in shared types are grouped.
+#[derive(Debug, Clone)]
+pub struct FieldChange {
+    pub place: Place,
+    pub kind: ChangeKind,
+}
+
+/// Validation rules and the default, compared as values.
+const RULES: [&str; 7] = [
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minimum",
+    "maximum",
+    "default",
+];
+
+/// Compares the body fields of two schemas.
+pub fn compare_bodies(old_root: &Value, new_root: &Value) -> Vec<FieldChange> {
+    let mut walker = Walker {
+        old_root,
+        new_root,
+        out: Vec::new(),
+        open_types: Vec::new(),
+    };
+    walker.properties(old_root, new_root, &Place::default());
+    walker.out
+}
+
+struct Walker<'a> {
+    old_root: &'a Value,
+    new_root: &'a Value,
+    out: Vec<FieldChange>,
+    /// The pairs of named types being compared, to stop on a recursive type.
+    open_types: Vec<(String, String)>,
+}
+
+impl<'a> Walker<'a> {
+    fn push(&mut self, place: &Place, kind: ChangeKind) {
+        self.out.push(FieldChange {
+            place: place.clone(),
+            kind,
+        });
+    }
+
+    fn properties(&mut self, old: &Value, new: &Value, place: &Place) {
+        let empty = Map::new();
+        let old_props = old.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+        let new_props = new.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+        for (name, old_field) in old_props {
+            match new_props.get(name) {
+                Some(new_field) => self.field(old_field, new_field, &place.field(name)),
+                None => {
+                    let ty = describe(self.old_root, old_field);
+                    self.push(&place.field(name), ChangeKind::FieldRemoved { ty });
+                }
+            }
+        }
+        for (name, new_field) in new_props {
+            if !old_props.contains_key(name) {
+                let ty = describe(self.new_root, new_field);
+                self.push(&place.field(name), ChangeKind::FieldAdded { ty });
+            }
+        }
+    }
+
+    fn field(&mut self, old: &Value, new: &Value, place: &Place) {
+        self.annotations(old, new, place);
+        let (old_target, old_name) = resolve(self.old_root, old);
+        let (new_target, new_name) = resolve(self.new_root, new);
+        let spelled_differently = match (old.get("x-lark-type"), new.get("x-lark-type")) {
+            (Some(Value::String(a)), Some(Value::String(b))) => canonical(a) != canonical(b),
+            _ => false,
+        };
+        let json_type_differs = json_type(old_target) != json_type(new_target);
+        if spelled_differently || json_type_differs {
+            let change = ChangeKind::TypeChanged {
+                old: describe(self.old_root, old),
+                new: describe(self.new_root, new),
+            };
+            self.push(place, change);
+        }
+        if json_type_differs {
+            return;
+        }
+        match json_type(new_target) {
+            "array" => {
+                if let (Some(old_items), Some(new_items)) = (old_target.get("items"), new_target.get("items")) {
+                    self.field(old_items, new_items, &place.suffixed("[]"));
+                }
+            }
+            "object" => {
+                let owner = new_name.or(old_name).or_else(|| named_inline(new_target));
+                let key = (
+                    old_name.unwrap_or_default().to_owned(),
+                    new_name.unwrap_or_default().to_owned(),
+                );
+                let recursive = (old_name.is_some() || new_name.is_some()) && self.open_types.contains(&key);
+                if recursive {
+                    return;
+                }
+                self.open_types.push(key);
+                let inner = place.inside(owner);
+                match (old_target.get("additionalProperties"), new_target.get("additionalProperties")) {
+                    (Some(old_values), Some(new_values)) if old_values.is_object() && new_values.is_object() => {
+                        self.field(old_values, new_values, &inner.suffixed("{}"));
+                    }
+                    _ => self.properties(old_target, new_target, &inner),
+                }
+                self.open_types.pop();
+            }
+            _ => self.values(old_target, new_target, place),
+        }
+    }
+
+    /// Description, field permission, time format, validation rules, default.
+    fn annotations(&mut self, old: &Value, new: &Value, place: &Place) {
+        let old_text = str_of(old, "description");
+        let new_text = str_of(new, "description");
+        let same_text = match (old_text, new_text) {
+            (Some(a), Some(b)) => text::same(a, b),
+            (a, b) => a == b,
+        };
+        if !same_text {
+            let change = ChangeKind::TextChanged {
+                old: old_text.map(str::to_owned),
+                new: new_text.map(str::to_owned),
+            };
+            self.push(place, change);
+        }
+        let old_perms = permission_entries(old.get("x-lark-permission"));
+        let new_perms = permission_entries(new.get("x-lark-permission"));
+        for change in entries_changes(&old_perms, &new_perms) {
+            self.push(place, change);
+        }
+        let old_format = str_of(old, "x-lark-format");
+        let new_format = str_of(new, "x-lark-format");
+        if old_format != new_format {
+            let change = ChangeKind::FormatChanged {
+                old: old_format.map(str::to_owned),
+                new: new_format.map(str::to_owned),
+            };
+            self.push(place, change);
+        }
+        for rule in RULES {
+            let (a, b) = (old.get(rule), new.get(rule));
+            if a != b {
+                let change = ChangeKind::RuleChanged {
+                    rule: rule.to_owned(),
+                    old: a.cloned(),
+                    new: b.cloned(),
+                };
+                self.push(place, change);
+            }
+        }
+    }
+
+    /// Enum values and bit flags of a scalar.
+    fn values(&mut self, old: &Value, new: &Value, place: &Place) {
+        let old_bits = old.get("x-lark-bitflags") == Some(&Value::Bool(true));
+        let new_bits = new.get("x-lark-bitflags") == Some(&Value::Bool(true));
+        let old_values = enum_values(old);
+        let new_values = enum_values(new);
+        match (old_bits, new_bits) {
+            (false, true) => return self.push(place, ChangeKind::BecameBitflags),
+            (true, false) => return self.push(place, ChangeKind::NoLongerBitflags),
+            _ => {}
+        }
+        let (old_values, new_values) = match (old_values, new_values) {
+            (Some(a), Some(b)) => (a, b),
+            (None, None) => return,
+            (None, Some(b)) if !new_bits => return self.push(place, ChangeKind::BecameEnum(b)),
+            (Some(a), None) if !old_bits => return self.push(place, ChangeKind::NoLongerEnum(a)),
+            (a, b) => (a.unwrap_or_default(), b.unwrap_or_default()),
+        };
+        let removed: Vec<EnumValue> = old_values
+            .iter()
+            .filter(|v| !new_values.iter().any(|n| n.value == v.value))
+            .cloned()
+            .collect();
+        let added: Vec<EnumValue> = new_values
+            .iter()
+            .filter(|v| !old_values.iter().any(|o| o.value == v.value))
+            .cloned()
+            .collect();
+        if !removed.is_empty() {
+            let change = if new_bits {
+                ChangeKind::FlagsRemoved(removed)
+            } else {
+                ChangeKind::EnumValuesRemoved(removed)
+            };
+            self.push(place, change);
+        }
+        if !added.is_empty() {
+            let change = if new_bits {
+                ChangeKind::FlagsAdded(added)
+            } else {
+                ChangeKind::EnumValuesAdded(added)
+            };
+            self.push(place, change);
+        }
+        for old_value in &old_values {
+            let Some(new_value) = new_values.iter().find(|n| n.value == old_value.value) else {
+                continue;
+            };
+            let same_label = match (&old_value.label, &new_value.label) {
+                (Some(a), Some(b)) => text::same(a, b),
+                (a, b) => a == b,
+            };
+            if !same_label {
+                let change = ChangeKind::EnumLabelChanged {
+                    value: old_value.value.clone(),
+                    old: old_value.label.clone(),
+                    new: new_value.label.clone(),
+                };
+                self.push(place, change);
+            }
+        }
+    }
+}
+
+/// The schema a node stands for, with the `$defs` name when it is a `$ref`.
+fn resolve<'v>(root: &'v Value, node: &'v Value) -> (&'v Value, Option<&'v str>) {
+    let Some(reference) = str_of(node, "$ref") else {
+        return (node, None);
+    };
+    let Some(name) = reference.strip_prefix("#/$defs/") else {
+        return (node, None);
+    };
+    match root.get("$defs").and_then(|defs| defs.get(name)) {
+        Some(target) => (target, Some(name)),
+        None => (node, None),
+    }
+}
+
+/// The JSON type of a resolved node; `object` for a node with properties but no `type`.
+fn json_type(node: &Value) -> &str {
+    match str_of(node, "type") {
+        Some(t) => t,
+        None if node.get("properties").is_some() || node.get("$ref").is_some() => "object",
+        None => "any",
+    }
+}
+
+/// The doc name of an inline object that keeps one (same name as a `$defs` entry, another shape).
+fn named_inline(node: &Value) -> Option<&str> {
+    str_of(node, "x-lark-type").filter(|t| !matches!(*t, "-" | "object" | "map"))
+}
+
+/// The type of a field as the page writes it, or as its schema says when the page does not.
+fn describe(root: &Value, node: &Value) -> String {
+    if let Some(t) = str_of(node, "x-lark-type") {
+        return t.to_owned();
+    }
+    let (target, name) = resolve(root, node);
+    if let Some(name) = name {
+        return name.to_owned();
+    }
+    match json_type(target) {
+        "array" => match target.get("items") {
+            Some(items) => format!("{}[]", describe(root, items)),
+            None => "array".to_owned(),
+        },
+        other => other.to_owned(),
+    }
+}
+
+/// One spelling for the page types that mean the same Rust type: `list<x>`, `array<x>`, `x[]`;
+/// `int` and `int32`; `int64` and `long`; `bool` and `boolean`; `-` and `object`.
+fn canonical(ty: &str) -> String {
+    let ty = ty.trim();
+    let inner = ty
+        .strip_suffix("[]")
+        .or_else(|| ty.strip_prefix("list<").and_then(|t| t.strip_suffix('>')))
+        .or_else(|| ty.strip_prefix("array<").and_then(|t| t.strip_suffix('>')));
+    if let Some(inner) = inner {
+        return format!("array<{}>", canonical(inner));
+    }
+    match ty {
+        "int32" => "int",
+        "long" => "int64",
+        "bool" => "boolean",
+        "-" => "object",
+        other => other,
+    }
+    .to_owned()
+}
+
+/// The documented values of a scalar, from `x-lark-enum` (with labels) or `enum`.
+fn enum_values(node: &Value) -> Option<Vec<EnumValue>> {
+    if let Some(Value::Array(items)) = node.get("x-lark-enum") {
+        return Some(
+            items
+                .iter()
+                .map(|item| EnumValue {
+                    value: item.get("value").map(plain).unwrap_or_default(),
+                    label: str_of(item, "label").map(str::to_owned),
+                })
+                .collect(),
+        );
+    }
+    let Value::Array(values) = node.get("enum")? else {
+        return None;
+    };
+    Some(
+        values
+            .iter()
+            .map(|value| EnumValue {
+                value: plain(value),
+                label: None,
+            })
+            .collect(),
+    )
+}
+
+/// A JSON scalar as text, without quotes for strings.
+pub fn plain(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub(super) fn str_of<'v>(node: &'v Value, key: &str) -> Option<&'v str> {
+    node.get(key).and_then(Value::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equivalent_spellings_of_a_type_are_one() {
+        assert_eq!(canonical("app_scope[]"), canonical("list<app_scope>"));
+        assert_eq!(canonical("int32"), canonical("int"));
+        assert_eq!(canonical("bool"), canonical("boolean"));
+        assert_ne!(canonical("int"), canonical("int64"));
+    }
+}

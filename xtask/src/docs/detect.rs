@@ -1,0 +1,55 @@
+//! Tells the rendering of a page from its text.
+
+use super::model::Rendering;
+
+/// The rendering of `text`, or `None` when it has no field table of a known kind.
+pub fn detect(text: &str) -> Option<Rendering> {
+    if text.contains("<md-dt-tr") || text.contains("<md-dt-table") {
+        return Some(Rendering::Source);
+    }
+    let mut in_field_table = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with("└ ") && t.contains(" | ") {
+            return Some(Rendering::Text);
+        }
+        if is_field_header(t) {
+            in_field_table = true;
+            continue;
+        }
+        if in_field_table && t.starts_with('|') && !t.contains("---") {
+            let first = t.trim_start_matches('|').trim_start();
+            let first = first.trim_start_matches("&nbsp;").trim_start_matches('└').trim_start();
+            return Some(if first.starts_with('`') || t.contains("&nbsp;") {
+                Rendering::Markdown
+            } else {
+                Rendering::Flat
+            });
+        }
+    }
+    None
+}
+
+/// `| 名称 | 类型 | 描述 |` (the name cell may carry more words, e.g. `名称收起子列表`).
+pub fn is_field_header(line: &str) -> bool {
+    let cells = super::common::pipe_cells(line);
+    line.trim_start().starts_with('|')
+        && cells.len() >= 3
+        && cells[0].starts_with("名称")
+        && cells[1] == "类型"
+        && cells[2].starts_with("描述")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rendering() {
+        assert_eq!(detect("<md-dt-tr level=\"0\">"), Some(Rendering::Source));
+        assert_eq!(detect("| 名称 | 类型 | 描述 |\n| --- | --- | --- |\n| `a` | `string` | x |"), Some(Rendering::Markdown));
+        assert_eq!(detect("a | string | x |\n└ b | string | y |"), Some(Rendering::Text));
+        assert_eq!(detect("| 名称收起子列表 | 类型 | 描述 |\n|---|---|---|\n| a | string | x |"), Some(Rendering::Flat));
+        assert_eq!(detect("just prose"), None);
+    }
+}

@@ -1,0 +1,101 @@
+//! Documentation pages → doc model. One module per rendering; `tree` rebuilds nesting.
+
+mod cell;
+mod common;
+mod detect;
+pub mod error;
+pub mod model;
+mod raw;
+mod source;
+mod tree;
+pub mod types;
+
+use std::path::Path;
+
+pub use error::{DocError, Warning};
+pub use model::*;
+pub use raw::{InvalidExample, Options};
+
+use error::Located;
+use raw::Ctx;
+
+/// A parsed page and what the parser was unsure about.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub page: Page,
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads and parses a page file with default options.
+pub fn parse_file(path: &Path) -> Result<Parsed, DocError> {
+    parse_file_with(path, Options::default())
+}
+
+/// Reads and parses a page file.
+pub fn parse_file_with(path: &Path, options: Options) -> Result<Parsed, DocError> {
+    let file = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Located::new(1, 1, format!("cannot read the file: {e}")).in_file(&shown))?;
+    parse_bytes(&file, &bytes, options).map_err(|mut e| {
+        e.file = shown.clone();
+        e
+    }).map(|mut parsed| {
+        for w in &mut parsed.warnings {
+            w.file = shown.clone();
+        }
+        parsed
+    })
+}
+
+/// Parses a page's bytes; `file_name` names it in the model and in messages.
+pub fn parse_bytes(file_name: &str, bytes: &[u8], options: Options) -> Result<Parsed, DocError> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            return Err(Located::new(line, 1, "not a text page: invalid UTF-8 (binary file?)").in_file(file_name));
+        }
+    };
+    parse_str(file_name, text, options)
+}
+
+/// Parses a page's text.
+pub fn parse_str(file_name: &str, text: &str, options: Options) -> Result<Parsed, DocError> {
+    let mut ctx = Ctx::new(file_name, options);
+    let page = parse_in(file_name, text, &mut ctx).map_err(|e| e.in_file(file_name))?;
+    Ok(Parsed {
+        page,
+        warnings: ctx.warnings,
+    })
+}
+
+fn parse_in(file_name: &str, text: &str, ctx: &mut Ctx) -> Result<Page, Located> {
+    if text.trim().is_empty() {
+        return Err(Located::new(1, 1, "empty page"));
+    }
+    if let Some(pos) = text.find('\0') {
+        let line = text[..pos].matches('\n').count() + 1;
+        return Err(Located::new(line, 1, "not a text page: NUL byte (binary file?)"));
+    }
+    let rendering = detect::detect(text)
+        .ok_or_else(|| Located::new(1, 1, "no field table of a known rendering (source, markdown, text or flat) found"))?;
+    let raw = match rendering {
+        Rendering::Source => source::parse(text, ctx)?,
+        _ => return Err(Located::new(1, 1, format!("the {} rendering is not read yet", rendering.as_str()))),
+    };
+    if raw.rows.is_empty() {
+        return Err(Located::new(1, 1, "the field table has no rows"));
+    }
+    ctx.warnings.extend(raw.warnings);
+    let fields = tree::build(raw.rows, raw.example.as_ref(), ctx)?;
+    Ok(Page {
+        file_name: file_name.to_string(),
+        rendering: raw.rendering,
+        title: raw.title,
+        description: raw.description,
+        update_time: raw.update_time,
+        event: raw.event,
+        fields,
+        example: raw.example,
+    })
+}

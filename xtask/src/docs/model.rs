@@ -1,0 +1,105 @@
+//! The doc model: what a page says, independent of its rendering, with the source line of every row.
+
+use serde_json::Value;
+
+/// How the page is written; see `schema/README.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rendering {
+    Source,
+    Markdown,
+    Text,
+    Flat,
+}
+
+impl Rendering {
+    /// The name used in `x-lark-page.rendering`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rendering::Source => "source",
+            Rendering::Markdown => "markdown",
+            Rendering::Text => "text",
+            Rendering::Flat => "flat",
+        }
+    }
+}
+
+/// One documentation page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The file name (no directory).
+    pub file_name: String,
+    pub rendering: Rendering,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub update_time: Option<String>,
+    /// Present when the page has an event table.
+    pub event: Option<EventMeta>,
+    /// The body's top-level fields, in page order.
+    pub fields: Vec<Field>,
+    /// The example body, when the page has one that parses.
+    pub example: Option<Value>,
+}
+
+/// The event table of a page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventMeta {
+    pub event_type: Option<String>,
+    pub app_types: Vec<String>,
+    pub permissions: Vec<Permission>,
+    pub field_permissions: Vec<Permission>,
+    pub push_modes: Vec<String>,
+}
+
+/// A permission, as far as the page names it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Permission {
+    pub scope: Option<String>,
+    pub label: Option<String>,
+}
+
+/// One field of the body, with its children.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    /// The type exactly as the page writes it, unescaped.
+    pub doc_type: String,
+    pub cell: Cell,
+    /// 1-based line of the row.
+    pub line: usize,
+    pub children: Vec<Field>,
+}
+
+/// What a description cell says, taken apart.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cell {
+    /// The prose, with enum list, rules and permission taken out; `None` for none or `-`.
+    pub description: Option<String>,
+    pub enum_items: Vec<EnumItem>,
+    /// The description says the values are bits (`bit 位表示`).
+    pub bit_flags: bool,
+    pub rules: Rules,
+    pub permissions: Vec<Permission>,
+}
+
+/// One listed value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumItem {
+    pub value: String,
+    pub label: String,
+}
+
+/// `数据校验规则` and `默认值`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rules {
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub default: Option<String>,
+}
+
+impl Rules {
+    pub fn is_empty(&self) -> bool {
+        *self == Rules::default()
+    }
+}

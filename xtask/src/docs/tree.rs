@@ -1,0 +1,313 @@
+//! Builds the field tree from rows: from explicit levels, or, where the rendering lost the depth, from the
+//! page's example JSON and from named types already seen on the page.
+
+use std::collections::{HashMap, VecDeque};
+
+use serde_json::Value;
+
+use super::error::Located;
+use super::model::Field;
+use super::raw::{Ctx, Depth, Row};
+use super::types::DocType;
+
+/// An arena node: a row and the indices of its children.
+struct Node {
+    row: Row,
+    children: Vec<usize>,
+}
+
+/// The rows as a tree (children in page order).
+struct Arena {
+    nodes: Vec<Node>,
+    roots: Vec<usize>,
+}
+
+impl Arena {
+    fn children_of(&self, parent: Option<usize>) -> &[usize] {
+        match parent {
+            Some(p) => &self.nodes[p].children,
+            None => &self.roots,
+        }
+    }
+
+    fn add(&mut self, parent: Option<usize>, row: Row) -> usize {
+        let id = self.nodes.len();
+        self.nodes.push(Node {
+            row,
+            children: Vec::new(),
+        });
+        match parent {
+            Some(p) => self.nodes[p].children.push(id),
+            None => self.roots.push(id),
+        }
+        id
+    }
+
+    fn child_named(&self, parent: Option<usize>, name: &str) -> Option<usize> {
+        self.children_of(parent)
+            .iter()
+            .copied()
+            .find(|&c| self.nodes[c].row.name == name)
+    }
+
+    fn into_fields(mut self) -> Vec<Field> {
+        let roots = std::mem::take(&mut self.roots);
+        let mut slots: Vec<Option<Node>> = self.nodes.into_iter().map(Some).collect();
+        roots.into_iter().map(|r| take_field(&mut slots, r)).collect()
+    }
+}
+
+fn take_field(slots: &mut [Option<Node>], id: usize) -> Field {
+    let node = slots[id].take().expect("each node has one parent");
+    let children = node.children.iter().map(|&c| take_field(slots, c)).collect();
+    Field {
+        name: node.row.name,
+        doc_type: node.row.doc_type,
+        cell: node.row.cell,
+        line: node.row.line,
+        children,
+    }
+}
+
+/// Builds the tree. Types are checked here (unknown syntax is an error at the row's line).
+pub fn build(rows: Vec<Row>, example: Option<&Value>, ctx: &mut Ctx) -> Result<Vec<Field>, Located> {
+    for row in &rows {
+        DocType::parse(&row.doc_type).map_err(|m| Located::new(row.line, 1, m))?;
+    }
+    let explicit = rows.iter().all(|r| matches!(r.depth, Depth::Exact(_)));
+    let arena = if explicit {
+        from_levels(rows, ctx)?
+    } else {
+        Recovery::new(example).run(rows, ctx)?
+    };
+    Ok(arena.into_fields())
+}
+
+fn duplicate(row: &Row, first: &Row) -> Located {
+    Located::new(
+        row.line,
+        1,
+        format!("duplicate field `{}` (first at line {}) under the same parent", row.name, first.line),
+    )
+}
+
+/// Explicit levels: each row's parent is the last row one level up; a jump of more than one level is an
+/// error.
+fn from_levels(rows: Vec<Row>, ctx: &mut Ctx) -> Result<Arena, Located> {
+    let mut arena = Arena {
+        nodes: Vec::new(),
+        roots: Vec::new(),
+    };
+    let mut stack: Vec<usize> = Vec::new();
+    for row in rows {
+        let Depth::Exact(level) = row.depth else {
+            unreachable!("checked by the caller")
+        };
+        if level > stack.len() {
+            let previous = stack.last().map(|&p| arena.nodes[p].row.line);
+            let message = match previous {
+                Some(line) => format!(
+                    "level jump: level {level} after level {} (line {line}); a row can be at most one level deeper than the row before",
+                    stack.len() - 1
+                ),
+                None => format!("level jump: the first row has level {level}, expected 0"),
+            };
+            return Err(Located::new(row.line, 1, message));
+        }
+        stack.truncate(level);
+        let parent = stack.last().copied();
+        if let Some(p) = parent {
+            let parent_row = &arena.nodes[p].row;
+            if arena.nodes[p].children.is_empty() && object_part(&parent_row.doc_type).is_none() {
+                ctx.warn(
+                    row.line,
+                    format!(
+                        "`{}` is listed under `{}` of type `{}`, which has no fields",
+                        row.name, parent_row.name, parent_row.doc_type
+                    ),
+                );
+            }
+        }
+        if let Some(first) = arena.child_named(parent, &row.name) {
+            return Err(duplicate(&row, &arena.nodes[first].row));
+        }
+        let id = arena.add(parent, row);
+        stack.push(id);
+    }
+    Ok(arena)
+}
+
+fn object_part(doc_type: &str) -> Option<DocType> {
+    DocType::parse(doc_type).ok()?.object_part().cloned()
+}
+
+/// An open object on the recovery stack.
+struct Open<'v> {
+    node: Option<usize>,
+    example: Option<&'v serde_json::Map<String, Value>>,
+    /// Children still expected, when the same named type was listed before.
+    expected: Option<VecDeque<String>>,
+}
+
+/// How well a row fits under an open object, best last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Fit {
+    /// Cannot be there (name taken, or a known type has no such next child).
+    No,
+    /// The example has this object but not this key (examples may leave fields out).
+    NotInExample,
+    /// Nothing known about this object.
+    Unknown,
+    /// The example has the key here.
+    InExample,
+    /// The same named type, seen before, has this child next.
+    Expected,
+}
+
+struct Recovery<'v> {
+    root_example: Option<&'v serde_json::Map<String, Value>>,
+    /// Children of named types whose definition is complete.
+    known: HashMap<String, Vec<String>>,
+}
+
+impl<'v> Recovery<'v> {
+    fn new(example: Option<&'v Value>) -> Self {
+        Recovery {
+            root_example: example.and_then(Value::as_object),
+            known: HashMap::new(),
+        }
+    }
+
+    fn run(mut self, rows: Vec<Row>, ctx: &mut Ctx) -> Result<Arena, Located> {
+        let mut arena = Arena {
+            nodes: Vec::new(),
+            roots: Vec::new(),
+        };
+        let mut stack: Vec<Open<'v>> = vec![Open {
+            node: None,
+            example: self.root_example,
+            expected: None,
+        }];
+        for row in rows {
+            let lowest = match row.depth {
+                Depth::Nested => 1,
+                _ => 0,
+            };
+            let highest = match row.depth {
+                Depth::Top => 0,
+                _ => stack.len() - 1,
+            };
+            if lowest > highest {
+                return Err(Located::new(
+                    row.line,
+                    1,
+                    format!("`{}` is marked as nested but no object is open above it", row.name),
+                ));
+            }
+            let fits: Vec<(usize, Fit)> = (lowest..=highest)
+                .rev()
+                .map(|i| (i, fit(&arena, &stack[i], &row.name)))
+                .collect();
+            let best = fits.iter().map(|&(_, f)| f).max().unwrap_or(Fit::No);
+            if best == Fit::No {
+                let first = (lowest..=highest)
+                    .find_map(|i| arena.child_named(stack[i].node, &row.name))
+                    .map(|c| arena.nodes[c].row.clone());
+                return Err(match first {
+                    Some(first) => duplicate(&row, &first),
+                    None => Located::new(row.line, 1, format!("`{}` fits under no open object", row.name)),
+                });
+            }
+            let &(chosen, _) = fits.iter().find(|&&(_, f)| f == best).expect("best is one of them");
+            let rivals = fits
+                .iter()
+                .filter(|&&(i, f)| i != chosen && f >= Fit::Unknown.min(best))
+                .count();
+            if best < Fit::Expected && rivals > 0 {
+                let parent = stack[chosen]
+                    .node
+                    .map_or("the body".to_string(), |p| format!("`{}` (line {})", arena.nodes[p].row.name, arena.nodes[p].row.line));
+                ctx.warn(
+                    row.line,
+                    format!("cannot place `{}` with certainty: put under {parent}", row.name),
+                );
+            }
+            while stack.len() > chosen + 1 {
+                self.close(stack.pop().expect("non-empty"), &arena, ctx);
+            }
+            let parent = &mut stack[chosen];
+            if let Some(expected) = parent.expected.as_mut() {
+                if expected.front() == Some(&row.name) {
+                    expected.pop_front();
+                }
+            }
+            let child_example = parent
+                .example
+                .and_then(|e| e.get(&row.name))
+                .and_then(first_object);
+            let parent_node = parent.node;
+            let opens = object_part(&row.doc_type);
+            let id = arena.add(parent_node, row);
+            if let Some(object) = opens {
+                let expected = match &object {
+                    DocType::Named(name) => self.known.get(name).map(|c| c.iter().cloned().collect()),
+                    _ => None,
+                };
+                stack.push(Open {
+                    node: Some(id),
+                    example: child_example,
+                    expected,
+                });
+            }
+        }
+        while let Some(open) = stack.pop() {
+            self.close(open, &arena, ctx);
+        }
+        Ok(arena)
+    }
+
+    /// Remembers the children of a finished named type; warns when a known type ended early.
+    fn close(&mut self, open: Open<'v>, arena: &Arena, ctx: &mut Ctx) {
+        let Some(id) = open.node else { return };
+        let node = &arena.nodes[id];
+        if let Some(missing) = open.expected.as_ref().and_then(|e| e.front()) {
+            ctx.warn(
+                node.row.line,
+                format!("`{}` lists fewer fields than its type `{}` did before (no `{missing}`)", node.row.name, node.row.doc_type),
+            );
+        }
+        if let Some(DocType::Named(name)) = object_part(&node.row.doc_type) {
+            if !node.children.is_empty() && !self.known.contains_key(&name) {
+                let names = node.children.iter().map(|&c| arena.nodes[c].row.name.clone()).collect();
+                self.known.insert(name, names);
+            }
+        }
+    }
+}
+
+fn fit(arena: &Arena, open: &Open, name: &str) -> Fit {
+    if arena.child_named(open.node, name).is_some() {
+        return Fit::No;
+    }
+    if let Some(expected) = &open.expected {
+        return if expected.front().map(String::as_str) == Some(name) {
+            Fit::Expected
+        } else {
+            Fit::No
+        };
+    }
+    match open.example {
+        Some(example) if example.contains_key(name) => Fit::InExample,
+        Some(_) => Fit::NotInExample,
+        None => Fit::Unknown,
+    }
+}
+
+/// The object an example value stands for: itself, or the first element of an array.
+fn first_object(value: &Value) -> Option<&serde_json::Map<String, Value>> {
+    match value {
+        Value::Object(map) => Some(map),
+        Value::Array(items) => items.first().and_then(first_object),
+        _ => None,
+    }
+}
