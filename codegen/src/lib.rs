@@ -1,8 +1,21 @@
 //! JSON Schema (one per documentation page, see `schema/README.md`) → Rust source files.
 //!
 //! The schema files are the only input: this crate never looks at the documentation pages themselves.
+//! The pipeline: [`page`] picks one page per event type, [`resolve`] decides every Rust name and
+//! gives each named type once per module, [`emit`] writes the tokens, [`layout`] places the files.
 
 use std::path::PathBuf;
+
+mod docs;
+mod emit;
+mod layout;
+mod model;
+mod naming;
+mod page;
+mod resolve;
+mod variants;
+
+pub use emit::HEADER;
 
 /// One page's schema, as read from `schema/json/`.
 #[derive(Debug, Clone)]
@@ -44,13 +57,45 @@ pub struct GeneratedFile {
 /// Why generation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A schema that does not follow `schema/README.md`.
     #[error("{file}: {message}")]
     Schema { file: String, message: String },
+    /// One type name with two different shapes (`file:line` of each page row).
+    #[error("type {name} has two different shapes: {first} and {second}")]
+    Conflict {
+        name: String,
+        first: String,
+        second: String,
+    },
+    /// `schema/variant-names.json` is not a valid naming table.
+    #[error("variant-names.json: {0}")]
+    VariantNames(String),
+    /// The emitted tokens do not parse as Rust (a bug in this crate).
+    #[error("generated code for {module} does not parse: {message}")]
+    Emit { module: String, message: String },
+}
+
+impl Error {
+    pub(crate) fn schema(file: &str, message: impl Into<String>) -> Self {
+        Error::Schema {
+            file: file.to_owned(),
+            message: message.into(),
+        }
+    }
 }
 
 /// Generates every file of the crate from the schemas. Deterministic: the same input gives the same
 /// files, byte for byte, in the same order.
 pub fn generate(schemas: &[SchemaFile], config: &Config) -> Result<Vec<GeneratedFile>, Error> {
-    let _ = (schemas, config);
-    Ok(Vec::new())
+    let names = match &config.variant_names {
+        Some(text) => variants::VariantNames::parse(text).map_err(Error::VariantNames)?,
+        None => variants::VariantNames::default(),
+    };
+    let mut pages = Vec::new();
+    for file in schemas {
+        pages.extend(page::Page::read(file)?);
+    }
+    let chosen = page::choose(pages);
+    let modules = resolve::modules(&chosen, &names)?;
+    layout::files(&modules, &config.layout)
 }

@@ -3,6 +3,7 @@
 pub mod dispatch;
 pub mod envelope;
 pub mod event;
+#[rustfmt::skip]
 mod services;
 pub mod wire;
 

@@ -1,1 +1,243 @@
 //! Wire helpers for generated types: lenient integers, timestamps, enums that keep unknown values.
+//!
+//! The documentation types many integers as `string` (`"1610462759"`) while the official SDKs and real
+//! deliveries use JSON numbers. [`Integer`] accepts both and writes back exactly what it read, so a
+//! decoded event re-encodes without loss. [`UnixMillis`] and [`UnixSeconds`] add typed accessors.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// An integer sent either as a JSON number or as a string; re-serialized as it came.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Integer {
+    /// Arrived as a JSON number (kept exactly, even outside the `i64` range).
+    Number(serde_json::Number),
+    /// Arrived as a JSON string, kept as written (it may not even be numeric).
+    String(String),
+}
+
+impl Integer {
+    /// The value as an `i64`, parsing the string form; `None` when it is not an integer in range.
+    pub fn get(&self) -> Option<i64> {
+        match self {
+            Integer::Number(number) => number.as_i64(),
+            Integer::String(text) => text.parse().ok(),
+        }
+    }
+
+    /// Whether it arrived as a JSON string.
+    pub fn is_string(&self) -> bool {
+        matches!(self, Integer::String(_))
+    }
+}
+
+impl Default for Integer {
+    fn default() -> Self {
+        Integer::Number(0.into())
+    }
+}
+
+impl From<i64> for Integer {
+    fn from(value: i64) -> Self {
+        Integer::Number(value.into())
+    }
+}
+
+impl fmt::Display for Integer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Integer::Number(number) => number.fmt(f),
+            Integer::String(text) => f.write_str(text),
+        }
+    }
+}
+
+impl Serialize for Integer {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Integer::Number(number) => number.serialize(serializer),
+            Integer::String(text) => serializer.serialize_str(text),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Integer {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(IntegerVisitor)
+    }
+}
+
+struct IntegerVisitor;
+
+impl Visitor<'_> for IntegerVisitor {
+    type Value = Integer;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an integer as a JSON number or string")
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Integer, E> {
+        Ok(Integer::Number(value.into()))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Integer, E> {
+        Ok(Integer::Number(value.into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Integer, E> {
+        serde_json::Number::from_f64(value)
+            .map(Integer::Number)
+            .ok_or_else(|| E::custom("a number that is not finite"))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Integer, E> {
+        Ok(Integer::String(value.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Integer, E> {
+        Ok(Integer::String(value))
+    }
+}
+
+/// A Unix time in milliseconds (as in `header.create_time`), as a number or a string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UnixMillis(pub Integer);
+
+impl UnixMillis {
+    /// Milliseconds since the Unix epoch; `None` when the raw value is not an integer.
+    pub fn millis(&self) -> Option<i64> {
+        self.0.get()
+    }
+
+    /// The time as a [`SystemTime`]; `None` when the raw value is not an integer or is negative.
+    pub fn to_system_time(&self) -> Option<SystemTime> {
+        let millis = u64::try_from(self.millis()?).ok()?;
+        UNIX_EPOCH.checked_add(Duration::from_millis(millis))
+    }
+}
+
+impl From<i64> for UnixMillis {
+    fn from(millis: i64) -> Self {
+        UnixMillis(millis.into())
+    }
+}
+
+impl fmt::Display for UnixMillis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A Unix time in seconds (as in a version's `create_time`), as a number or a string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UnixSeconds(pub Integer);
+
+impl UnixSeconds {
+    /// Seconds since the Unix epoch; `None` when the raw value is not an integer.
+    pub fn seconds(&self) -> Option<i64> {
+        self.0.get()
+    }
+
+    /// The time as a [`SystemTime`]; `None` when the raw value is not an integer or is negative.
+    pub fn to_system_time(&self) -> Option<SystemTime> {
+        let seconds = u64::try_from(self.seconds()?).ok()?;
+        UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
+    }
+}
+
+impl From<i64> for UnixSeconds {
+    fn from(seconds: i64) -> Self {
+        UnixSeconds(seconds.into())
+    }
+}
+
+impl fmt::Display for UnixSeconds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Deserializes a string enum without allocating for the values it knows: `T::from(&str)` maps a
+/// borrowed value (unknown ones are copied into the fallback), `T::from(String)` an owned one.
+pub fn deserialize_string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str> + From<String>,
+{
+    struct StringEnumVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<T> Visitor<'_> for StringEnumVisitor<T>
+    where
+        T: for<'a> From<&'a str> + From<String>,
+    {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+
+        fn visit_string<E: de::Error>(self, value: String) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+
+    deserializer.deserialize_str(StringEnumVisitor(std::marker::PhantomData))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn integer_keeps_its_wire_form() {
+        for raw in [
+            json!("1610462759"),
+            json!(1610462759),
+            json!("not a number"),
+            json!(18446744073709551615u64),
+        ] {
+            let value: Integer = serde_json::from_value(raw.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&value).unwrap(), raw);
+        }
+    }
+
+    #[test]
+    fn integer_reads_both_forms() {
+        let text: Integer = serde_json::from_str("\"42\"").unwrap();
+        let number: Integer = serde_json::from_str("42").unwrap();
+        assert_eq!((text.get(), number.get()), (Some(42), Some(42)));
+        assert!(text.is_string() && !number.is_string());
+        assert_eq!(Integer::String("4x".into()).get(), None);
+    }
+
+    #[test]
+    fn integer_rejects_other_json() {
+        assert!(serde_json::from_str::<Integer>("true").is_err());
+        assert!(serde_json::from_str::<Integer>("{}").is_err());
+    }
+
+    #[test]
+    fn timestamps_convert() {
+        let ms: UnixMillis = serde_json::from_str("\"1608725989000\"").unwrap();
+        let s: UnixSeconds = serde_json::from_str("1610462759").unwrap();
+        assert_eq!(
+            ms.to_system_time(),
+            Some(UNIX_EPOCH + Duration::from_millis(1_608_725_989_000))
+        );
+        assert_eq!(
+            s.to_system_time(),
+            Some(UNIX_EPOCH + Duration::from_secs(1_610_462_759))
+        );
+        assert_eq!(UnixSeconds::from(-1).to_system_time(), None);
+    }
+}

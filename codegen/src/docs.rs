@@ -1,0 +1,232 @@
+//! Doc comment lines from a schema: description, validation rules, listed values, permissions.
+//!
+//! Page text is made safe for rustdoc: no indented or fenced block becomes a doc test, brackets and
+//! angle brackets are escaped, and bare URLs are wrapped in `<…>`.
+
+use serde_json::Value;
+
+/// Page text as doc lines, safe for rustdoc.
+pub fn text_lines(text: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut in_fence = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("```") {
+            lines.push(if in_fence || rest.trim() == "text" {
+                "```".to_owned()
+            } else {
+                "```text".to_owned()
+            });
+            in_fence = !in_fence;
+        } else if in_fence {
+            lines.push(line.to_owned());
+        } else {
+            lines.push(escape(line));
+        }
+    }
+    if in_fence {
+        lines.push("```".to_owned());
+    }
+    while lines.last().is_some_and(|line| line.is_empty()) {
+        lines.pop();
+    }
+    lines
+}
+
+/// Escapes markdown that rustdoc would read as links or HTML, and wraps bare URLs.
+fn escape(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while !rest.is_empty() {
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let end = rest
+                .find(|c: char| {
+                    c.is_whitespace()
+                        || !c.is_ascii()
+                        || matches!(c, '<' | '>' | '"' | '`' | ')' | ']')
+                })
+                .unwrap_or(rest.len());
+            out.push('<');
+            out.push_str(&rest[..end]);
+            out.push('>');
+            rest = &rest[end..];
+            continue;
+        }
+        let c = rest.chars().next().unwrap_or_default();
+        match c {
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' => out.push_str("\\\\"),
+            _ => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Inline code, with backticks in the text kept readable.
+pub fn code(text: &str) -> String {
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
+
+/// The doc lines of a field: its description, then one line per annotation.
+pub fn field_lines(field: &Value) -> Vec<String> {
+    let mut lines = text_lines(field["description"].as_str().unwrap_or_default());
+    let mut notes = Vec::new();
+    let target = if field["type"] == "array" {
+        &field["items"]
+    } else {
+        field
+    };
+    match field["x-lark-format"]
+        .as_str()
+        .or_else(|| target["x-lark-format"].as_str())
+    {
+        Some("unix-ms") => notes.push("Unix time in milliseconds.".to_owned()),
+        Some("unix-s") => notes.push("Unix time in seconds.".to_owned()),
+        _ => {}
+    }
+    if let Some(values) = target["x-lark-enum"].as_array() {
+        let heading = if target["x-lark-bitflags"] == true {
+            "Bits"
+        } else {
+            "Values"
+        };
+        let listed: Vec<String> = values
+            .iter()
+            .map(|item| {
+                format!(
+                    "{}: {}",
+                    code(&scalar(&item["value"])),
+                    escape(item["label"].as_str().unwrap_or_default())
+                )
+            })
+            .collect();
+        notes.push(format!("{heading}: {}.", listed.join("; ")));
+    }
+    notes.extend(rule_lines(field));
+    if let Some(permissions) = field["x-lark-permission"].as_array() {
+        let listed: Vec<String> = permissions.iter().map(permission).collect();
+        notes.push(format!("Field permission: {}.", listed.join("; ")));
+    }
+    if !notes.is_empty() && !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.extend(notes);
+    lines
+}
+
+/// A permission as `label (scope)`.
+pub fn permission(item: &Value) -> String {
+    let label = item["label"].as_str().map(escape);
+    let scope = item["scope"].as_str().map(code);
+    match (label, scope) {
+        (Some(label), Some(scope)) => format!("{label} ({scope})"),
+        (Some(one), None) | (None, Some(one)) => one,
+        (None, None) => "unnamed".to_owned(),
+    }
+}
+
+/// A JSON scalar as written in JSON text, strings unquoted.
+pub fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn rule_lines(field: &Value) -> Vec<String> {
+    let bound = |key: &str| field.get(key).map(scalar);
+    let mut rules = Vec::new();
+    let range = |min: Option<String>, max: Option<String>, unit: &str| match (min, max) {
+        (Some(min), Some(max)) => Some(format!("{unit} from {min} to {max}")),
+        (Some(min), None) => Some(format!("{unit} at least {min}")),
+        (None, Some(max)) => Some(format!("{unit} at most {max}")),
+        (None, None) => None,
+    };
+    rules.extend(range(
+        bound("minLength"),
+        bound("maxLength"),
+        "length (characters)",
+    ));
+    rules.extend(range(
+        bound("minItems"),
+        bound("maxItems"),
+        "number of items",
+    ));
+    rules.extend(range(bound("minimum"), bound("maximum"), "value"));
+    if let Some(default) = field.get("default") {
+        rules.push(format!("default {}", code(&scalar(default))));
+    }
+    if rules.is_empty() {
+        return Vec::new();
+    }
+    vec![format!("Validation: {}.", rules.join(", "))]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nothing_becomes_a_doc_test_or_a_link() {
+        let lines = text_lines(
+            "see https://a.example/x?y=1 now\n    indented\n```\nlet x = [1];\n```\n[link] <b>",
+        );
+        assert_eq!(
+            lines,
+            [
+                "see <https://a.example/x?y=1> now",
+                "indented",
+                "```text",
+                "let x = [1];",
+                "```",
+                "\\[link\\] &lt;b&gt;"
+            ]
+        );
+    }
+
+    #[test]
+    fn unclosed_fence_is_closed() {
+        assert_eq!(text_lines("```json\n{}"), ["```text", "{}", "```"]);
+    }
+
+    #[test]
+    fn field_annotations() {
+        let field = json!({
+            "description": "版本状态",
+            "x-lark-enum": [{"value": 0, "label": "未知"}, {"value": 1, "label": "通过"}],
+            "minLength": 1,
+            "x-lark-permission": [{"scope": "contact:user.employee_id:readonly", "label": "获取用户 user ID"}]
+        });
+        assert_eq!(
+            field_lines(&field),
+            [
+                "版本状态",
+                "",
+                "Values: `0`: 未知; `1`: 通过.",
+                "Validation: length (characters) at least 1.",
+                "Field permission: 获取用户 user ID (`contact:user.employee_id:readonly`)."
+            ]
+        );
+    }
+
+    #[test]
+    fn array_rules_and_item_enum() {
+        let field = json!({"type": "array", "items": {"x-lark-enum": [{"value": "user", "label": "用户"}]}, "minItems": 0, "maxItems": 200});
+        assert_eq!(
+            field_lines(&field),
+            [
+                "Values: `user`: 用户.",
+                "Validation: number of items from 0 to 200."
+            ]
+        );
+    }
+}
