@@ -1,7 +1,9 @@
 //! Project tasks: documentation pages → JSON Schema → Rust.
 //!
 //! - [`docs`]: reads a page in any supported rendering into a doc model;
-//! - [`schema`]: doc model → JSON Schema, the contract of `schema/README.md`.
+//! - [`schema`]: doc model → JSON Schema, the contract of `schema/README.md`;
+//! - [`codegen`]: every page of a folder → schemas → Rust files, written or checked.
 
+pub mod codegen;
 pub mod docs;
 pub mod schema;

@@ -1,10 +1,11 @@
 //! `cargo xtask …`: project tasks.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use xtask::codegen::{self, Drift, Target};
 use xtask::docs::{self, InvalidExample, Options};
 use xtask::schema;
 
@@ -25,36 +26,114 @@ enum Command {
         #[arg(long)]
         allow_invalid_example: bool,
     },
+    /// Regenerate schema/json/ and the generated crate from schema/docs/ (or --docs DIR into --out DIR).
+    Codegen {
+        /// Write nothing; exit 1 naming every stale, missing or extra file.
+        #[arg(long)]
+        check: bool,
+        /// A folder of pages to read instead of schema/docs/.
+        #[arg(long, requires = "out")]
+        docs: Option<PathBuf>,
+        /// Where to write a standalone crate (with --docs).
+        #[arg(long, requires = "docs")]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+    match Cli::parse().command {
         Command::Schema {
             page,
             allow_invalid_example,
-        } => {
-            let options = Options {
-                invalid_example: if allow_invalid_example {
-                    InvalidExample::Warn
-                } else {
-                    InvalidExample::Error
-                },
-            };
-            match docs::parse_file_with(&page, options) {
-                Ok(parsed) => {
-                    let (value, more) = schema::page_schema_with_warnings(&parsed.page);
-                    for w in parsed.warnings.iter().chain(&more) {
-                        eprintln!("{w}");
+        } => schema_command(&page, allow_invalid_example),
+        Command::Codegen { check, docs, out } => codegen_command(check, docs, out),
+    }
+}
+
+fn schema_command(page: &Path, allow_invalid_example: bool) -> ExitCode {
+    let options = Options {
+        invalid_example: if allow_invalid_example {
+            InvalidExample::Warn
+        } else {
+            InvalidExample::Error
+        },
+    };
+    match docs::parse_file_with(page, options) {
+        Ok(parsed) => {
+            let (value, more) = schema::page_schema_with_warnings(&parsed.page);
+            for w in parsed.warnings.iter().chain(&more) {
+                eprintln!("{w}");
+            }
+            print!("{}", schema::to_pretty(&value));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root: the parent of this package.
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the repository")
+        .to_path_buf()
+}
+
+fn codegen_command(check: bool, docs: Option<PathBuf>, out: Option<PathBuf>) -> ExitCode {
+    let root = repo_root();
+    let (docs_dir, target) = match (docs, out) {
+        (Some(docs), Some(out)) => (docs, Target::standalone(&out)),
+        _ => (root.join("schema/docs"), Target::in_repo(&root)),
+    };
+    let variant_names = std::fs::read_to_string(root.join("schema/variant-names.json")).ok();
+    let output = match codegen::compute(&docs_dir, &target, variant_names) {
+        Ok(output) => output,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for w in &output.warnings {
+        eprintln!("{w}");
+    }
+    let shown = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
+    if check {
+        return match codegen::drift(&output, &target) {
+            Ok(drift) if drift.is_empty() => ExitCode::SUCCESS,
+            Ok(drift) => {
+                for d in &drift {
+                    match d {
+                        Drift::Stale(p) => eprintln!("{}: stale", shown(p)),
+                        Drift::Missing(p) => eprintln!("{}: missing", shown(p)),
+                        Drift::Extra(p) => eprintln!("{}: no longer generated", shown(p)),
                     }
-                    print!("{}", schema::to_pretty(&value));
-                    ExitCode::SUCCESS
                 }
-                Err(e) => {
-                    eprintln!("{e}");
-                    ExitCode::FAILURE
+                eprintln!("{} file(s) out of date: run `cargo xtask codegen` and commit", drift.len());
+                ExitCode::FAILURE
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    match codegen::write(&output, &target) {
+        Ok(changes) => {
+            for d in &changes {
+                match d {
+                    Drift::Stale(p) => eprintln!("updated {}", shown(p)),
+                    Drift::Missing(p) => eprintln!("created {}", shown(p)),
+                    Drift::Extra(p) => eprintln!("deleted {}", shown(p)),
                 }
             }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -348,13 +348,19 @@ fn time_format(field: &Field, doc_type: &DocType) -> Option<&'static str> {
     if !matches!(doc_type, DocType::String | DocType::Integer) {
         return None;
     }
-    let d = field.cell.description.as_deref()?.replace('：', ":").replace(['（', '）'], " ");
+    let d = field
+        .cell
+        .description
+        .as_deref()?
+        .replace('：', ":")
+        .replace(['（', '）', '(', ')', '，', ','], " ");
     if !(d.contains("时间") || d.to_ascii_lowercase().contains("timestamp")) {
         return None;
     }
-    if d.contains("毫秒") || d.contains(":ms") || d.contains(" ms") {
+    let unit_s = d.split_whitespace().any(|w| w == "单位:s" || w == "s" || w == "单位:秒");
+    if d.contains("毫秒") || d.split_whitespace().any(|w| w == "单位:ms" || w == "ms") {
         Some("unix-ms")
-    } else if d.contains("秒") || d.contains(":s ") || d.contains(":s") && d.trim_end().ends_with(":s") {
+    } else if unit_s || d.contains("秒级") || d.contains("单位:秒") {
         Some("unix-s")
     } else {
         None

@@ -30,13 +30,14 @@ pub fn detect(text: &str) -> Option<Rendering> {
     None
 }
 
-/// `| 名称 | 类型 | 描述 |` (the name cell may carry more words, e.g. `名称收起子列表`).
+/// `| 名称 | 类型 | 描述 |` or `| 字段 | 数据类型 | 描述 |` (the name cell may carry more words, e.g.
+/// `名称收起子列表`).
 pub fn is_field_header(line: &str) -> bool {
     let cells = super::common::pipe_cells(line);
     line.trim_start().starts_with('|')
         && cells.len() >= 3
-        && cells[0].starts_with("名称")
-        && cells[1] == "类型"
+        && (cells[0].starts_with("名称") || cells[0] == "字段")
+        && (cells[1] == "类型" || cells[1] == "数据类型")
         && cells[2].starts_with("描述")
 }
 

@@ -4,9 +4,12 @@ mod cell;
 mod common;
 mod detect;
 pub mod error;
+mod flat;
+mod markdown;
 pub mod model;
 mod raw;
 mod source;
+mod text;
 mod tree;
 pub mod types;
 
@@ -81,7 +84,9 @@ fn parse_in(file_name: &str, text: &str, ctx: &mut Ctx) -> Result<Page, Located>
         .ok_or_else(|| Located::new(1, 1, "no field table of a known rendering (source, markdown, text or flat) found"))?;
     let raw = match rendering {
         Rendering::Source => source::parse(text, ctx)?,
-        _ => return Err(Located::new(1, 1, format!("the {} rendering is not read yet", rendering.as_str()))),
+        Rendering::Markdown => markdown::parse(text, ctx)?,
+        Rendering::Text => text::parse(text, ctx)?,
+        Rendering::Flat => flat::parse(text, ctx)?,
     };
     if raw.rows.is_empty() {
         return Err(Located::new(1, 1, "the field table has no rows"));
