@@ -7,3 +7,4 @@
 pub mod codegen;
 pub mod docs;
 pub mod schema;
+pub mod diff;

@@ -50,14 +50,25 @@ pub struct EnumValue {
 /// What changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChangeKind {
-    FieldAdded { ty: String },
-    FieldRemoved { ty: String },
+    FieldAdded {
+        ty: String,
+    },
+    FieldRemoved {
+        ty: String,
+    },
     /// The field's type, as the page writes it or as JSON, is different.
-    TypeChanged { old: String, new: String },
+    TypeChanged {
+        old: String,
+        new: String,
+    },
     EnumValuesAdded(Vec<EnumValue>),
     EnumValuesRemoved(Vec<EnumValue>),
     /// Same value, another label.
-    EnumLabelChanged { value: String, old: Option<String>, new: Option<String> },
+    EnumLabelChanged {
+        value: String,
+        old: Option<String>,
+        new: Option<String>,
+    },
     /// A plain field now lists its values.
     BecameEnum(Vec<EnumValue>),
     /// A field that listed its values no longer does.
@@ -67,16 +78,29 @@ pub enum ChangeKind {
     FlagsAdded(Vec<EnumValue>),
     FlagsRemoved(Vec<EnumValue>),
     /// A validation rule or the default: `minLength`, `maxItems`, `minimum`, `default`, …
-    RuleChanged { rule: String, old: Option<Value>, new: Option<Value> },
+    RuleChanged {
+        rule: String,
+        old: Option<Value>,
+        new: Option<Value>,
+    },
     /// The Unix-time unit of a field (`x-lark-format`).
-    FormatChanged { old: Option<String>, new: Option<String> },
+    FormatChanged {
+        old: Option<String>,
+        new: Option<String>,
+    },
     /// A description or title, compared without punctuation widths.
-    TextChanged { old: Option<String>, new: Option<String> },
+    TextChanged {
+        old: Option<String>,
+        new: Option<String>,
+    },
     /// Entries added to a list: a field's permissions, the event's permissions, app types, push modes.
     EntriesAdded(Vec<String>),
     EntriesRemoved(Vec<String>),
     /// The event type string.
-    EventTypeChanged { old: Option<String>, new: Option<String> },
+    EventTypeChanged {
+        old: Option<String>,
+        new: Option<String>,
+    },
 }
 
 impl ChangeKind {

@@ -91,7 +91,9 @@ mod tests {
     #[test]
     fn a_scope_missing_on_one_side_matches_by_label() {
         let old = permission_entries(Some(&json!([{"label": "获取应用版本信息"}])));
-        let new = permission_entries(Some(&json!([{"scope": "application:read", "label": "获取应用版本信息"}])));
+        let new = permission_entries(Some(
+            &json!([{"scope": "application:read", "label": "获取应用版本信息"}]),
+        ));
         assert!(entries_changes(&old, &new).is_empty());
     }
 

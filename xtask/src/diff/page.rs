@@ -29,7 +29,10 @@ pub fn compare_page(old: &Value, new: &Value) -> Vec<Change> {
     let null = Value::Null;
     let old_event = old.get("x-lark-event").unwrap_or(&null);
     let new_event = new.get("x-lark-event").unwrap_or(&null);
-    let (a, b) = (str_of(old_event, "event_type"), str_of(new_event, "event_type"));
+    let (a, b) = (
+        str_of(old_event, "event_type"),
+        str_of(new_event, "event_type"),
+    );
     if a != b {
         changes.push(Change {
             location: Location::Event("event_type"),
@@ -39,7 +42,12 @@ pub fn compare_page(old: &Value, new: &Value) -> Vec<Change> {
             },
         });
     }
-    for key in ["app_types", "permissions", "field_permissions", "push_modes"] {
+    for key in [
+        "app_types",
+        "permissions",
+        "field_permissions",
+        "push_modes",
+    ] {
         let read = match key {
             "app_types" | "push_modes" => string_entries,
             _ => permission_entries,

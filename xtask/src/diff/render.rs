@@ -22,7 +22,12 @@ pub fn render(old_name: &str, new_name: &str, changes: &[Change]) -> String {
             continue;
         }
         let title = capitalized(class_name(compat));
-        let _ = writeln!(out, "\n{title} changes ({}): {}\n", compat.release(), of_class.len());
+        let _ = writeln!(
+            out,
+            "\n{title} changes ({}): {}\n",
+            compat.release(),
+            of_class.len()
+        );
         for change in of_class {
             write_change(&mut out, change);
         }
@@ -78,22 +83,37 @@ fn what(kind: &ChangeKind, location: &Location) -> String {
         FieldAdded { ty } => format!("field added, type `{ty}`"),
         FieldRemoved { ty } => format!("field removed (was `{ty}`)"),
         TypeChanged { old, new } => format!("type changed: `{old}` → `{new}`"),
-        EnumValuesAdded(values) => format!("enum {} added: {}", count(values, "value"), list(values)),
-        EnumValuesRemoved(values) => format!("enum {} removed: {}", count(values, "value"), list(values)),
+        EnumValuesAdded(values) => {
+            format!("enum {} added: {}", count(values, "value"), list(values))
+        }
+        EnumValuesRemoved(values) => {
+            format!("enum {} removed: {}", count(values, "value"), list(values))
+        }
         EnumLabelChanged { value, old, new } => format!(
             "label of enum value `{value}` changed: {} → {}",
             old.as_deref().unwrap_or("(none)"),
             new.as_deref().unwrap_or("(none)")
         ),
-        BecameEnum(values) => format!("now an enum of {}: {}", count(values, "value"), list(values)),
+        BecameEnum(values) => format!(
+            "now an enum of {}: {}",
+            count(values, "value"),
+            list(values)
+        ),
         NoLongerEnum(values) => format!("no longer an enum (was {})", list(values)),
         BecameBitflags => "now a bit set".to_owned(),
         NoLongerBitflags => "no longer a bit set".to_owned(),
         FlagsAdded(values) => format!("bit {} added: {}", count(values, "flag"), list(values)),
         FlagsRemoved(values) => format!("bit {} removed: {}", count(values, "flag"), list(values)),
         RuleChanged { rule, old, new } => {
-            let name = if rule == "default" { "default" } else { "validation" };
-            format!("{name} `{rule}`: {}", before_after(old.as_ref(), new.as_ref()))
+            let name = if rule == "default" {
+                "default"
+            } else {
+                "validation"
+            };
+            format!(
+                "{name} `{rule}`: {}",
+                before_after(old.as_ref(), new.as_ref())
+            )
         }
         FormatChanged { old, new } => format!(
             "time format: {}",
@@ -107,7 +127,9 @@ fn what(kind: &ChangeKind, location: &Location) -> String {
             _ => "description changed".to_owned(),
         },
         EntriesAdded(entries) => format!("{} added: {}", list_name(location), entries.join(", ")),
-        EntriesRemoved(entries) => format!("{} removed: {}", list_name(location), entries.join(", ")),
+        EntriesRemoved(entries) => {
+            format!("{} removed: {}", list_name(location), entries.join(", "))
+        }
         EventTypeChanged { old, new } => format!(
             "event type changed: `{}` → `{}`",
             old.as_deref().unwrap_or("(none)"),

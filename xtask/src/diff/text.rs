@@ -50,8 +50,14 @@ mod tests {
 
     #[test]
     fn full_width_and_half_width_punctuation_are_the_same() {
-        assert!(same("事件创建时间戳（单位：毫秒）", "事件创建时间戳(单位:毫秒)"));
-        assert!(same("返回两个。如果都支持，则同时返回", "返回两个.如果都支持, 则同时返回"));
+        assert!(same(
+            "事件创建时间戳（单位：毫秒）",
+            "事件创建时间戳(单位:毫秒)"
+        ));
+        assert!(same(
+            "返回两个。如果都支持，则同时返回",
+            "返回两个.如果都支持, 则同时返回"
+        ));
     }
 
     #[test]
@@ -62,6 +68,9 @@ mod tests {
 
     #[test]
     fn different_words_differ() {
-        assert!(!same("事件创建时间戳(单位:毫秒)", "事件创建时间戳(单位:秒)"));
+        assert!(!same(
+            "事件创建时间戳(单位:毫秒)",
+            "事件创建时间戳(单位:秒)"
+        ));
     }
 }

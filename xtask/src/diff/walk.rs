@@ -100,8 +100,14 @@ impl<'a> Walker<'a> {
 
     fn properties(&mut self, old: &Value, new: &Value, place: &Place) {
         let empty = Map::new();
-        let old_props = old.get("properties").and_then(Value::as_object).unwrap_or(&empty);
-        let new_props = new.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+        let old_props = old
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let new_props = new
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
         for (name, old_field) in old_props {
             match new_props.get(name) {
                 Some(new_field) => self.field(old_field, new_field, &place.field(name)),
@@ -140,7 +146,9 @@ impl<'a> Walker<'a> {
         }
         match json_type(new_target) {
             "array" => {
-                if let (Some(old_items), Some(new_items)) = (old_target.get("items"), new_target.get("items")) {
+                if let (Some(old_items), Some(new_items)) =
+                    (old_target.get("items"), new_target.get("items"))
+                {
                     self.field(old_items, new_items, &place.suffixed("[]"));
                 }
             }
@@ -150,14 +158,20 @@ impl<'a> Walker<'a> {
                     old_name.unwrap_or_default().to_owned(),
                     new_name.unwrap_or_default().to_owned(),
                 );
-                let recursive = (old_name.is_some() || new_name.is_some()) && self.open_types.contains(&key);
+                let recursive =
+                    (old_name.is_some() || new_name.is_some()) && self.open_types.contains(&key);
                 if recursive {
                     return;
                 }
                 self.open_types.push(key);
                 let inner = place.inside(owner);
-                match (old_target.get("additionalProperties"), new_target.get("additionalProperties")) {
-                    (Some(old_values), Some(new_values)) if old_values.is_object() && new_values.is_object() => {
+                match (
+                    old_target.get("additionalProperties"),
+                    new_target.get("additionalProperties"),
+                ) {
+                    (Some(old_values), Some(new_values))
+                        if old_values.is_object() && new_values.is_object() =>
+                    {
                         self.field(old_values, new_values, &inner.suffixed("{}"));
                     }
                     _ => self.properties(old_target, new_target, &inner),

@@ -1,0 +1,541 @@
+//! The schema diff engine on hand-made schemas: an excerpt of the layout of seed 003, edited one
+//! change at a time.
+
+use serde_json::{json, Value};
+use xtask::diff::{
+    diff_schemas, exit_code, render, Change, ChangeKind, Compat, EnumValue, Location,
+};
+
+/// An excerpt of the schema of seed 003: a named type used twice, an enum, a bit set, rules, a
+/// field permission, and event metadata.
+fn base() -> Value {
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "申请发布应用",
+        "description": "通过订阅该事件，可接收应用提交发布申请事件",
+        "x-lark-page": {"source": "003_0a4df386a132e874.txt", "rendering": "source"},
+        "x-lark-event": {
+            "event_type": "application.application.app_version.publish_apply_v6",
+            "app_types": ["custom"],
+            "permissions": [{"scope": "application:application.app_version:readonly", "label": "获取应用版本信息"}],
+            "field_permissions": [{"label": "获取用户 user ID"}],
+            "push_modes": ["Webhook"]
+        },
+        "type": "object",
+        "properties": {
+            "header": {"$ref": "#/$defs/event_header", "description": "事件头", "x-lark-type": "event_header", "x-lark-line": 59},
+            "event": {
+                "type": "object",
+                "x-lark-type": "-",
+                "x-lark-line": 150,
+                "properties": {
+                    "operator_id": {"$ref": "#/$defs/user_id", "description": "用户 ID", "x-lark-type": "user_id", "x-lark-line": 163},
+                    "online_version": {"$ref": "#/$defs/application.app_version_event", "description": "当前线上版本信息", "x-lark-type": "application.app_version_event", "x-lark-line": 218},
+                    "under_audit_version": {"$ref": "#/$defs/application.app_version_event", "description": "当前在审核的版本信息", "x-lark-type": "application.app_version_event", "x-lark-line": 1541},
+                    "app_status": {
+                        "type": "integer",
+                        "enum": [0, 1],
+                        "x-lark-enum": [{"value": 0, "label": "停用状态"}, {"value": 1, "label": "启用状态"}],
+                        "description": "应用状态",
+                        "x-lark-type": "int",
+                        "x-lark-line": 2864
+                    }
+                }
+            }
+        },
+        "$defs": {
+            "event_header": {
+                "type": "object", "x-lark-type": "event_header", "x-lark-line": 72,
+                "properties": {
+                    "create_time": {"type": "string", "description": "事件创建时间戳（单位：毫秒）", "x-lark-format": "unix-ms", "x-lark-type": "string", "x-lark-line": 98}
+                }
+            },
+            "user_id": {
+                "type": "object", "x-lark-type": "user_id", "x-lark-line": 176,
+                "properties": {
+                    "user_id": {"type": "string", "description": "用户的 user id", "x-lark-permission": [{"label": "获取用户 user ID"}], "x-lark-type": "string", "x-lark-line": 189}
+                }
+            },
+            "app_scope": {
+                "type": "object", "x-lark-type": "app_scope", "x-lark-line": 320,
+                "properties": {
+                    "scope": {"type": "string", "description": "应用权限", "x-lark-type": "string", "x-lark-line": 320},
+                    "level": {
+                        "type": "integer", "enum": [1, 2, 3, 0],
+                        "x-lark-enum": [{"value": 1, "label": "普通权限"}, {"value": 2, "label": "高级权限"}, {"value": 3, "label": "超敏感权限"}, {"value": 0, "label": "未知等级"}],
+                        "description": "权限等级描述", "x-lark-type": "int", "x-lark-line": 360
+                    }
+                }
+            },
+            "app_i18n_info": {
+                "type": "object", "x-lark-type": "app_i18n_info", "x-lark-line": 434,
+                "properties": {
+                    "i18n_key": {
+                        "type": "string", "enum": ["zh_cn", "en_us", "ja_jp"],
+                        "x-lark-enum": [{"value": "zh_cn", "label": "中文"}, {"value": "en_us", "label": "英文"}, {"value": "ja_jp", "label": "日文"}],
+                        "description": "国际化语言的 key", "x-lark-type": "string", "x-lark-line": 440
+                    }
+                }
+            },
+            "gadget": {
+                "type": "object", "x-lark-type": "gadget", "x-lark-line": 618,
+                "properties": {
+                    "enable_pc_mode": {
+                        "type": "integer", "x-lark-bitflags": true,
+                        "x-lark-enum": [{"value": 1, "label": "sidebar 模式"}, {"value": 2, "label": "pc 模式"}, {"value": 4, "label": "主导航模式"}],
+                        "description": "pc 支持的小程序模式，bit 位表示", "x-lark-type": "int", "x-lark-line": 618
+                    }
+                }
+            },
+            "application.app_version_event": {
+                "type": "object", "x-lark-type": "application.app_version_event", "x-lark-line": 231,
+                "properties": {
+                    "version": {"type": "string", "description": "开发者填入的应用版本 ID", "minLength": 1, "x-lark-type": "string", "x-lark-line": 244},
+                    "scopes": {"type": "array", "items": {"$ref": "#/$defs/app_scope"}, "description": "应用权限列表", "x-lark-type": "app_scope[]", "x-lark-line": 307},
+                    "i18n": {"type": "array", "items": {"$ref": "#/$defs/app_i18n_info"}, "description": "应用的国际化信息列表", "minItems": 1, "x-lark-type": "app_i18n_info[]", "x-lark-line": 421},
+                    "common_categories": {"type": "array", "items": {"type": "string"}, "description": "应用分类的国际化描述", "maxItems": 3, "x-lark-type": "string[]", "x-lark-line": 520},
+                    "gadget": {"$ref": "#/$defs/gadget", "description": "小程序能力", "x-lark-type": "gadget", "x-lark-line": 605}
+                }
+            }
+        }
+    })
+}
+
+/// `base()` with `edit` applied.
+fn edited(edit: impl FnOnce(&mut Value)) -> Value {
+    let mut schema = base();
+    edit(&mut schema);
+    schema
+}
+
+fn def_field<'a>(schema: &'a mut Value, def: &str, field: &str) -> &'a mut Value {
+    &mut schema["$defs"][def]["properties"][field]
+}
+
+fn field_change(paths: &[&str], owner: Option<&str>, kind: ChangeKind) -> Change {
+    Change {
+        location: Location::Field {
+            paths: paths.iter().map(|p| p.to_string()).collect(),
+            owner: owner.map(str::to_owned),
+        },
+        kind,
+    }
+}
+
+fn value(value: &str, label: &str) -> EnumValue {
+    EnumValue {
+        value: value.to_owned(),
+        label: Some(label.to_owned()),
+    }
+}
+
+const SCOPES: [&str; 2] = [
+    "event.online_version.scopes[].token_types",
+    "event.under_audit_version.scopes[].token_types",
+];
+
+#[test]
+fn identical_schemas_have_no_change() {
+    let changes = diff_schemas(&base(), &base());
+    assert_eq!(changes, Vec::new());
+    assert_eq!(exit_code(&changes), 0);
+}
+
+#[test]
+fn lines_and_page_file_are_not_changes() {
+    let new = edited(|s| {
+        s["x-lark-page"] = json!({"source": "002_c98445f5ac19ce98.txt", "rendering": "flat"});
+        def_field(s, "app_scope", "level")["x-lark-line"] = json!(999);
+    });
+    assert_eq!(diff_schemas(&base(), &new), Vec::new());
+}
+
+#[test]
+fn a_field_added_in_a_named_type_is_reported_once_with_every_use() {
+    let new = edited(|s| {
+        *def_field(s, "app_scope", "token_types") = json!({
+            "type": "array",
+            "items": {"type": "string", "enum": ["tenant", "user"]},
+            "x-lark-type": "string[]",
+            "x-lark-line": 381
+        });
+    });
+    let changes = diff_schemas(&base(), &new);
+    assert_eq!(
+        changes,
+        vec![field_change(
+            &SCOPES,
+            Some("app_scope"),
+            ChangeKind::FieldAdded {
+                ty: "string[]".into()
+            }
+        )]
+    );
+    assert_eq!(changes[0].compat(), Compat::Compatible);
+    assert_eq!(exit_code(&changes), 2);
+}
+
+#[test]
+fn a_field_removed_is_breaking() {
+    let new = edited(|s| {
+        s["$defs"]["application.app_version_event"]["properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove("version");
+    });
+    let changes = diff_schemas(&base(), &new);
+    assert_eq!(
+        changes,
+        vec![field_change(
+            &[
+                "event.online_version.version",
+                "event.under_audit_version.version"
+            ],
+            Some("application.app_version_event"),
+            ChangeKind::FieldRemoved {
+                ty: "string".into()
+            }
+        )]
+    );
+    assert_eq!(exit_code(&changes), 3);
+}
+
+#[test]
+fn enum_values_added_are_compatible_and_removed_are_breaking() {
+    let new = edited(|s| {
+        let level = def_field(s, "app_scope", "level");
+        level["enum"] = json!([1, 2, 3, 4]);
+        level["x-lark-enum"] = json!([
+            {"value": 1, "label": "普通权限"}, {"value": 2, "label": "高级权限"},
+            {"value": 3, "label": "超敏感权限"}, {"value": 4, "label": "新等级"}
+        ]);
+    });
+    let changes = diff_schemas(&base(), &new);
+    let paths = [
+        "event.online_version.scopes[].level",
+        "event.under_audit_version.scopes[].level",
+    ];
+    assert_eq!(
+        changes,
+        vec![
+            field_change(
+                &paths,
+                Some("app_scope"),
+                ChangeKind::EnumValuesRemoved(vec![value("0", "未知等级")])
+            ),
+            field_change(
+                &paths,
+                Some("app_scope"),
+                ChangeKind::EnumValuesAdded(vec![value("4", "新等级")])
+            ),
+        ]
+    );
+    assert_eq!(changes[0].compat(), Compat::Breaking);
+    assert_eq!(changes[1].compat(), Compat::Compatible);
+}
+
+#[test]
+fn an_enum_label_change_is_reported_but_width_of_punctuation_is_not() {
+    let new = edited(|s| {
+        def_field(s, "app_i18n_info", "i18n_key")["x-lark-enum"][0]["label"] = json!("简体中文");
+        s["$defs"]["event_header"]["properties"]["create_time"]["description"] =
+            json!("事件创建时间戳(单位:毫秒)");
+    });
+    let changes = diff_schemas(&base(), &new);
+    assert_eq!(
+        changes,
+        vec![field_change(
+            &[
+                "event.online_version.i18n[].i18n_key",
+                "event.under_audit_version.i18n[].i18n_key"
+            ],
+            Some("app_i18n_info"),
+            ChangeKind::EnumLabelChanged {
+                value: "zh_cn".into(),
+                old: Some("中文".into()),
+                new: Some("简体中文".into())
+            }
+        )]
+    );
+}
+
+#[test]
+fn a_description_change_shows_old_and_new_text() {
+    let new = edited(|s| {
+        s["$defs"]["event_header"]["properties"]["create_time"]["description"] =
+            json!("事件创建时间戳（单位：秒）");
+    });
+    let changes = diff_schemas(&base(), &new);
+    assert_eq!(
+        changes,
+        vec![field_change(
+            &["header.create_time"],
+            Some("event_header"),
+            ChangeKind::TextChanged {
+                old: Some("事件创建时间戳（单位：毫秒）".into()),
+                new: Some("事件创建时间戳（单位：秒）".into())
+            }
+        )]
+    );
+    assert_eq!(exit_code(&changes), 2);
+}
+
+#[test]
+fn a_type_change_is_breaking_and_equivalent_spellings_are_not_changes() {
+    let new = edited(|s| {
+        let status = &mut s["properties"]["event"]["properties"]["app_status"];
+        status["x-lark-type"] = json!("int32");
+        let version = def_field(s, "application.app_version_event", "version");
+        version["type"] = json!("integer");
+        version["x-lark-type"] = json!("int64");
+        def_field(s, "application.app_version_event", "scopes")["x-lark-type"] =
+            json!("list<app_scope>");
+    });
+    let changes = diff_schemas(&base(), &new);
+    assert_eq!(
+        changes,
+        vec![field_change(
+            &[
+                "event.online_version.version",
+                "event.under_audit_version.version"
+            ],
+            Some("application.app_version_event"),
+            ChangeKind::TypeChanged {
+                old: "string".into(),
+                new: "int64".into()
+            }
+        )]
+    );
+    assert_eq!(exit_code(&changes), 3);
+}
+
+#[test]
+fn a_named_type_renamed_is_breaking_and_its_fields_are_still_compared() {
+    let new = edited(|s| {
+        let defs = s["$defs"].as_object_mut().unwrap();
+        let mut renamed = defs.remove("user_id").unwrap();
+        renamed["x-lark-type"] = json!("user_ids");
+        renamed["properties"]["open_id"] =
+            json!({"type": "string", "x-lark-type": "string", "x-lark-line": 200});
+        defs.insert("user_ids".into(), renamed);
+        let operator = &mut s["properties"]["event"]["properties"]["operator_id"];
+        operator["$ref"] = json!("#/$defs/user_ids");
+        operator["x-lark-type"] = json!("user_ids");
+    });
+    let changes = diff_schemas(&base(), &new);
+    assert_eq!(
+        changes,
+        vec![
+            field_change(
+                &["event.operator_id"],
+                None,
+                ChangeKind::TypeChanged {
+                    old: "user_id".into(),
+                    new: "user_ids".into()
+                }
+            ),
+            field_change(
+                &["event.operator_id.open_id"],
+                Some("user_ids"),
+                ChangeKind::FieldAdded {
+                    ty: "string".into()
+                }
+            ),
+        ]
+    );
+}
+
+#[test]
+fn bit_flags_changes() {
+    let flags_added = edited(|s| {
+        let mode = def_field(s, "gadget", "enable_pc_mode");
+        mode["x-lark-enum"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"value": 8, "label": "新模式"}));
+    });
+    let changes = diff_schemas(&base(), &flags_added);
+    assert_eq!(changes.len(), 1);
+    assert_eq!(
+        changes[0].kind,
+        ChangeKind::FlagsAdded(vec![value("8", "新模式")])
+    );
+    assert_eq!(changes[0].compat(), Compat::Compatible);
+
+    let flags_removed = edited(|s| {
+        def_field(s, "gadget", "enable_pc_mode")["x-lark-enum"]
+            .as_array_mut()
+            .unwrap()
+            .pop();
+    });
+    let changes = diff_schemas(&base(), &flags_removed);
+    assert_eq!(changes.len(), 1);
+    assert_eq!(
+        changes[0].kind,
+        ChangeKind::FlagsRemoved(vec![value("4", "主导航模式")])
+    );
+    assert_eq!(changes[0].compat(), Compat::Breaking);
+
+    let no_longer = edited(|s| {
+        let mode = def_field(s, "gadget", "enable_pc_mode");
+        mode.as_object_mut().unwrap().remove("x-lark-bitflags");
+        mode["enum"] = json!([1, 2, 4]);
+    });
+    let changes = diff_schemas(&base(), &no_longer);
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].kind, ChangeKind::NoLongerBitflags);
+    assert_eq!(changes[0].compat(), Compat::Breaking);
+}
+
+#[test]
+fn validation_rules_changes_are_compatible() {
+    let new = edited(|s| {
+        let categories = def_field(s, "application.app_version_event", "common_categories");
+        categories["maxItems"] = json!(5);
+        let version = def_field(s, "application.app_version_event", "version");
+        version.as_object_mut().unwrap().remove("minLength");
+        version["maxLength"] = json!(64);
+    });
+    let changes = diff_schemas(&base(), &new);
+    let kinds: Vec<(String, Option<Value>, Option<Value>)> = changes
+        .iter()
+        .map(|c| match &c.kind {
+            ChangeKind::RuleChanged { rule, old, new } => (rule.clone(), old.clone(), new.clone()),
+            other => panic!("unexpected change {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("minLength".into(), Some(json!(1)), None),
+            ("maxLength".into(), None, Some(json!(64))),
+            ("maxItems".into(), Some(json!(3)), Some(json!(5))),
+        ]
+    );
+    assert!(changes.iter().all(|c| c.compat() == Compat::Compatible));
+}
+
+#[test]
+fn field_permission_and_event_metadata_changes() {
+    let new = edited(|s| {
+        s["$defs"]["user_id"]["properties"]["user_id"]["x-lark-permission"] = json!([{"scope": "contact:user.employee_id:readonly", "label": "获取用户 user ID"}, {"label": "获取用户邮箱"}]);
+        s["x-lark-event"]["app_types"] = json!(["custom", "store"]);
+        s["x-lark-event"]["permissions"] = json!([]);
+    });
+    let changes = diff_schemas(&base(), &new);
+    assert_eq!(
+        changes,
+        vec![
+            Change {
+                location: Location::Event("app_types"),
+                kind: ChangeKind::EntriesAdded(vec!["store".into()])
+            },
+            Change {
+                location: Location::Event("permissions"),
+                kind: ChangeKind::EntriesRemoved(vec![
+                    "application:application.app_version:readonly (获取应用版本信息)".into()
+                ])
+            },
+            field_change(
+                &["event.operator_id.user_id"],
+                Some("user_id"),
+                ChangeKind::EntriesAdded(vec!["获取用户邮箱".into()])
+            ),
+        ]
+    );
+    assert_eq!(exit_code(&changes), 2);
+}
+
+#[test]
+fn an_event_type_change_is_breaking() {
+    let new = edited(|s| {
+        s["x-lark-event"]["event_type"] =
+            json!("application.application.app_version.publish_apply_v7")
+    });
+    let changes = diff_schemas(&base(), &new);
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].location, Location::Event("event_type"));
+    assert_eq!(exit_code(&changes), 3);
+}
+
+#[test]
+fn a_time_format_removed_is_breaking() {
+    let new = edited(|s| {
+        s["$defs"]["event_header"]["properties"]["create_time"]
+            .as_object_mut()
+            .unwrap()
+            .remove("x-lark-format");
+    });
+    let changes = diff_schemas(&base(), &new);
+    assert_eq!(
+        changes,
+        vec![field_change(
+            &["header.create_time"],
+            Some("event_header"),
+            ChangeKind::FormatChanged {
+                old: Some("unix-ms".into()),
+                new: None
+            }
+        )]
+    );
+    assert_eq!(changes[0].compat(), Compat::Breaking);
+}
+
+#[test]
+fn a_recursive_named_type_does_not_loop() {
+    let make = |extra: bool| {
+        let mut node = json!({
+            "type": "object", "x-lark-type": "department", "x-lark-line": 1,
+            "properties": {
+                "children": {"type": "array", "items": {"$ref": "#/$defs/department"}, "x-lark-type": "department[]", "x-lark-line": 2}
+            }
+        });
+        if extra {
+            node["properties"]["name"] =
+                json!({"type": "string", "x-lark-type": "string", "x-lark-line": 3});
+        }
+        json!({
+            "type": "object",
+            "properties": {"root": {"$ref": "#/$defs/department", "x-lark-type": "department", "x-lark-line": 1}},
+            "$defs": {"department": node}
+        })
+    };
+    let changes = diff_schemas(&make(false), &make(true));
+    assert_eq!(
+        changes,
+        vec![field_change(
+            &["root.name"],
+            Some("department"),
+            ChangeKind::FieldAdded {
+                ty: "string".into()
+            }
+        )]
+    );
+}
+
+#[test]
+fn breaking_changes_are_listed_first_in_the_text() {
+    let new = edited(|s| {
+        *def_field(s, "app_scope", "token_types") = json!({"type": "array", "items": {"type": "string"}, "x-lark-type": "string[]", "x-lark-line": 381});
+        s["properties"]["event"]["properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove("app_status");
+    });
+    let text = render("old.md", "new.md", &diff_schemas(&base(), &new));
+    let expected = "\
+## old.md → new.md: breaking, major release
+
+Breaking changes (major release): 1
+
+- `event.app_status`: field removed (was `int`)
+  - why breaking: the Rust field goes away; code that reads it stops building
+
+Compatible changes (minor release): 1
+
+- `event.online_version.scopes[].token_types` (in `app_scope`): field added, type `string[]`
+  - also at `event.under_audit_version.scopes[].token_types`
+  - why compatible: a new optional field; older code does not see it
+";
+    assert_eq!(text, expected);
+}
