@@ -89,6 +89,19 @@ impl<'a> Page<'a> {
     }
 }
 
+impl Page<'_> {
+    /// Why this page is preferred to `other`, in words.
+    pub fn preferred_because(&self, other: &Self) -> &'static str {
+        if self.update_time != other.update_time {
+            "this page is updated later"
+        } else if self.rendering_rank() != other.rendering_rank() {
+            "this page's rendering is richer"
+        } else {
+            "this page's file name sorts first"
+        }
+    }
+}
+
 /// The page an event is generated from, and the others that document it too.
 #[derive(Debug, Clone)]
 pub struct Chosen<'a> {

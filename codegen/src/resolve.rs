@@ -479,11 +479,14 @@ fn event_docs(chosen: &Chosen<'_>) -> Vec<String> {
     lines.push(String::new());
     lines.push(format!("Generated from {}.", describe(page)));
     if !chosen.others.is_empty() {
-        let others: Vec<String> = chosen.others.iter().map(describe).collect();
-        lines.push(format!(
-            "Also documented by {}; the page used is the latest update, then the richest rendering, then the first file name.",
-            others.join(", ")
-        ));
+        lines.push("Also documented by:".to_owned());
+        for other in &chosen.others {
+            lines.push(format!(
+                "- {}: not used, {}",
+                describe(other),
+                page.preferred_because(other)
+            ));
+        }
     }
     lines
 }

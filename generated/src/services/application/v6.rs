@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 /// - Push modes: `Webhook`
 ///
 /// Generated from `003_0a4df386a132e874.txt` (rendering `source`).
+/// Also documented by:
+/// - `000_c6042755e2590ada.txt` (rendering `text`): not used, this page's rendering is richer
+/// - `002_c98445f5ac19ce98.txt` (rendering `flat`): not used, this page's rendering is richer
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct P2ApplicationAppVersionPublishApplyV6 {
     /// 事件模式
