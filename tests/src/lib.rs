@@ -1,1 +1,4 @@
-//! Tests across the stages live in `tests/`.
+//! Tests across the stages live in `tests/`; this library holds what they share.
+
+pub mod json_diff;
+pub mod seeds;
