@@ -38,6 +38,14 @@ enum Command {
         #[arg(long, requires = "docs")]
         out: Option<PathBuf>,
     },
+    /// Compare two versions of a page (any renderings, or their *.json schemas) and classify each change.
+    #[command(after_help = xtask::diff::cli::EXIT_CODES)]
+    Diff {
+        /// The older version.
+        old: PathBuf,
+        /// The newer version.
+        new: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -47,6 +55,7 @@ fn main() -> ExitCode {
             allow_invalid_example,
         } => schema_command(&page, allow_invalid_example),
         Command::Codegen { check, docs, out } => codegen_command(check, docs, out),
+        Command::Diff { old, new } => xtask::diff::cli::run(&old, &new),
     }
 }
 

@@ -172,7 +172,7 @@ fn a_field_added_in_a_named_type_is_reported_once_with_every_use() {
         )]
     );
     assert_eq!(changes[0].compat(), Compat::Compatible);
-    assert_eq!(exit_code(&changes), 2);
+    assert_eq!(exit_code(&changes), 3);
 }
 
 #[test]
@@ -197,7 +197,7 @@ fn a_field_removed_is_breaking() {
             }
         )]
     );
-    assert_eq!(exit_code(&changes), 3);
+    assert_eq!(exit_code(&changes), 4);
 }
 
 #[test]
@@ -253,7 +253,8 @@ fn an_enum_label_change_is_reported_but_width_of_punctuation_is_not() {
             ChangeKind::EnumLabelChanged {
                 value: "zh_cn".into(),
                 old: Some("中文".into()),
-                new: Some("简体中文".into())
+                new: Some("简体中文".into()),
+                names_variant: false,
             }
         )]
     );
@@ -277,7 +278,7 @@ fn a_description_change_shows_old_and_new_text() {
             }
         )]
     );
-    assert_eq!(exit_code(&changes), 2);
+    assert_eq!(exit_code(&changes), 3);
 }
 
 #[test]
@@ -306,7 +307,65 @@ fn a_type_change_is_breaking_and_equivalent_spellings_are_not_changes() {
             }
         )]
     );
+    assert_eq!(exit_code(&changes), 4);
+}
+
+#[test]
+fn a_wider_integer_is_a_compatible_documentation_change() {
+    let new = edited(|s| {
+        s["properties"]["event"]["properties"]["app_status"]["x-lark-type"] = json!("int64")
+    });
+    let changes = diff_schemas(&base(), &new);
+    assert_eq!(
+        changes,
+        vec![field_change(
+            &["event.app_status"],
+            None,
+            ChangeKind::DocTypeChanged {
+                old: "int".into(),
+                new: "int64".into()
+            }
+        )]
+    );
     assert_eq!(exit_code(&changes), 3);
+}
+
+#[test]
+fn a_time_typed_as_string_then_integer_keeps_its_rust_type() {
+    let new = edited(|s| {
+        let time = &mut s["$defs"]["event_header"]["properties"]["create_time"];
+        time["type"] = json!("integer");
+        time["x-lark-type"] = json!("int64");
+    });
+    let changes = diff_schemas(&base(), &new);
+    assert_eq!(changes.len(), 1);
+    assert!(
+        matches!(changes[0].kind, ChangeKind::DocTypeChanged { .. }),
+        "{changes:?}"
+    );
+}
+
+#[test]
+fn a_label_that_names_an_integer_variant_is_breaking() {
+    let new = edited(|s| {
+        s["properties"]["event"]["properties"]["app_status"]["x-lark-enum"][0]["label"] =
+            json!("已停用")
+    });
+    let changes = diff_schemas(&base(), &new);
+    assert_eq!(
+        changes,
+        vec![field_change(
+            &["event.app_status"],
+            None,
+            ChangeKind::EnumLabelChanged {
+                value: "0".into(),
+                old: Some("停用状态".into()),
+                new: Some("已停用".into()),
+                names_variant: true,
+            }
+        )]
+    );
+    assert_eq!(exit_code(&changes), 4);
 }
 
 #[test]
@@ -443,7 +502,7 @@ fn field_permission_and_event_metadata_changes() {
             ),
         ]
     );
-    assert_eq!(exit_code(&changes), 2);
+    assert_eq!(exit_code(&changes), 3);
 }
 
 #[test]
@@ -455,7 +514,17 @@ fn an_event_type_change_is_breaking() {
     let changes = diff_schemas(&base(), &new);
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0].location, Location::Event("event_type"));
-    assert_eq!(exit_code(&changes), 3);
+    assert_eq!(exit_code(&changes), 4);
+}
+
+#[test]
+fn a_time_format_added_is_breaking() {
+    let new = edited(|s| {
+        def_field(s, "application.app_version_event", "version")["x-lark-format"] = json!("unix-s")
+    });
+    let changes = diff_schemas(&base(), &new);
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].compat(), Compat::Breaking);
 }
 
 #[test]
@@ -535,7 +604,7 @@ Compatible changes (minor release): 1
 
 - `event.online_version.scopes[].token_types` (in `app_scope`): field added, type `string[]`
   - also at `event.under_audit_version.scopes[].token_types`
-  - why compatible: a new optional field; older code does not see it
+  - why compatible: a new `Option` field: decoding code is unaffected, and values that landed in `extra` now land in the field (structs built by hand need `..Default::default()`)
 ";
     assert_eq!(text, expected);
 }

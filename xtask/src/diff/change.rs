@@ -56,18 +56,25 @@ pub enum ChangeKind {
     FieldRemoved {
         ty: String,
     },
-    /// The field's type, as the page writes it or as JSON, is different.
+    /// The field's type is different, and so is its Rust type.
     TypeChanged {
+        old: String,
+        new: String,
+    },
+    /// The page writes another type that maps to the same Rust type (`int` → `int64`).
+    DocTypeChanged {
         old: String,
         new: String,
     },
     EnumValuesAdded(Vec<EnumValue>),
     EnumValuesRemoved(Vec<EnumValue>),
-    /// Same value, another label.
+    /// Same value, another label. `names_variant` when the Rust name of the variant or flag comes
+    /// from its label (integer values, bit flags) rather than from its value (`zh_cn` → `ZhCn`).
     EnumLabelChanged {
         value: String,
         old: Option<String>,
         new: Option<String>,
+        names_variant: bool,
     },
     /// A plain field now lists its values.
     BecameEnum(Vec<EnumValue>),
@@ -109,23 +116,30 @@ impl ChangeKind {
         use ChangeKind::*;
         match self {
             FieldAdded { .. }
+            | DocTypeChanged { .. }
             | EnumValuesAdded(_)
-            | EnumLabelChanged { .. }
+            | EnumLabelChanged {
+                names_variant: false,
+                ..
+            }
             | FlagsAdded(_)
             | RuleChanged { .. }
             | TextChanged { .. }
             | EntriesAdded(_)
-            | EntriesRemoved(_)
-            | FormatChanged { old: None, .. } => Compat::Compatible,
+            | EntriesRemoved(_) => Compat::Compatible,
             FieldRemoved { .. }
             | TypeChanged { .. }
             | EnumValuesRemoved(_)
+            | EnumLabelChanged {
+                names_variant: true,
+                ..
+            }
             | BecameEnum(_)
             | NoLongerEnum(_)
             | BecameBitflags
             | NoLongerBitflags
             | FlagsRemoved(_)
-            | FormatChanged { old: Some(_), .. }
+            | FormatChanged { .. }
             | EventTypeChanged { .. } => Compat::Breaking,
         }
     }
@@ -134,21 +148,26 @@ impl ChangeKind {
     pub fn reason(&self) -> Option<&'static str> {
         use ChangeKind::*;
         Some(match self {
-            FieldAdded { .. } => "a new optional field; older code does not see it",
+            FieldAdded { .. } => "a new `Option` field: decoding code is unaffected, and values that landed in `extra` now land in the field (structs built by hand need `..Default::default()`)",
+            DocTypeChanged { .. } => "both map to the same Rust type",
             FieldRemoved { .. } => "the Rust field goes away; code that reads it stops building",
             TypeChanged { .. } => "the field's Rust type changes",
-            EnumValuesAdded(_) => "the generated enum keeps unknown values in its fallback variant; code matching on it already needs a catch-all arm",
+            EnumValuesAdded(_) => "every generated enum has a fallback variant that keeps unknown values, so these values already decoded; they now get a variant of their own",
             EnumValuesRemoved(_) => "the variant goes away from the generated enum; code that names it stops building",
             BecameEnum(_) | NoLongerEnum(_) => "the field's Rust type changes between a plain value and an enum",
             BecameBitflags | NoLongerBitflags => "the field's Rust type changes between a plain value or enum and a bit set",
             FlagsAdded(_) => "bit sets keep unknown bits (`from_bits_retain`)",
             FlagsRemoved(_) => "the flag constant goes away; code that names it stops building",
             RuleChanged { .. } => "`lark-events` decodes leniently and does not enforce validation rules",
-            FormatChanged { old: None, .. } => "a time helper is added; the field keeps its value",
-            FormatChanged { old: Some(_), .. } => "the field's time unit or helper changes",
+            FormatChanged { .. } => "the field's Rust type changes (`String`/integer, `UnixMillis`, `UnixSeconds`)",
             EntriesAdded(_) | EntriesRemoved(_) => "no change to the Rust API; check the app's permissions and subscriptions",
             EventTypeChanged { .. } => "the event is dispatched by its type: handlers for the old type no longer receive it",
-            EnumLabelChanged { .. } | TextChanged { .. } => return None,
+            EnumLabelChanged {
+                names_variant: true,
+                ..
+            } => "the Rust name of the variant comes from its label (through `schema/variant-names.json`): it may be renamed",
+            EnumLabelChanged { .. } => "only the variant's doc comment changes; its name comes from the value",
+            TextChanged { .. } => return None,
         })
     }
 }

@@ -6,6 +6,7 @@
 //! compared without punctuation widths, so two renderings of one page differ only where the page does.
 
 mod change;
+pub mod cli;
 mod group;
 mod lists;
 mod page;
@@ -30,12 +31,12 @@ pub fn verdict(changes: &[Change]) -> Option<Compat> {
     changes.iter().map(Change::compat).max()
 }
 
-/// The exit status of `cargo xtask diff`: 0 no change, 2 compatible changes only, 3 a breaking change
-/// (1 is an error).
+/// The exit status of `cargo xtask diff` for these changes: 0 no change, 3 compatible changes only,
+/// 4 a breaking change (1 and 2 are errors: see [`cli::EXIT_CODES`]).
 pub fn exit_code(changes: &[Change]) -> u8 {
     match verdict(changes) {
         None => 0,
-        Some(Compat::Compatible) => 2,
-        Some(Compat::Breaking) => 3,
+        Some(Compat::Compatible) => 3,
+        Some(Compat::Breaking) => 4,
     }
 }

@@ -3,25 +3,25 @@
 use serde_json::Value;
 
 use super::change::{Change, ChangeKind, Location};
-use super::lists::{entries_changes, permission_entries, string_entries};
+use super::lists::{entries_changes, permission_entries, string_entries, Entry};
 use super::text;
 use super::walk::str_of;
 
-/// Compares the title, the page description and the event metadata.
+/// Compares the title, the page description and the event metadata. A key that one version does not
+/// have is not compared: some renderings do not carry it (a flat table has no title, the doc source no
+/// app types).
 pub fn compare_page(old: &Value, new: &Value) -> Vec<Change> {
     let mut changes = Vec::new();
     for key in ["title", "description"] {
-        let (a, b) = (str_of(old, key), str_of(new, key));
-        let same = match (a, b) {
-            (Some(a), Some(b)) => text::same(a, b),
-            (a, b) => a == b,
+        let (Some(a), Some(b)) = (str_of(old, key), str_of(new, key)) else {
+            continue;
         };
-        if !same {
+        if !text::same(a, b) {
             changes.push(Change {
                 location: Location::Page(key),
                 kind: ChangeKind::TextChanged {
-                    old: a.map(str::to_owned),
-                    new: b.map(str::to_owned),
+                    old: Some(a.to_owned()),
+                    new: Some(b.to_owned()),
                 },
             });
         }
@@ -48,15 +48,39 @@ pub fn compare_page(old: &Value, new: &Value) -> Vec<Change> {
         "field_permissions",
         "push_modes",
     ] {
-        let read = match key {
-            "app_types" | "push_modes" => string_entries,
-            _ => permission_entries,
+        let (Some(a), Some(b)) = (old_event.get(key), new_event.get(key)) else {
+            continue;
         };
-        let kinds = entries_changes(&read(old_event.get(key)), &read(new_event.get(key)));
+        let (a, b) = match key {
+            "app_types" => (app_types(a), app_types(b)),
+            "push_modes" => (string_entries(Some(a)), string_entries(Some(b))),
+            _ => (permission_entries(Some(a)), permission_entries(Some(b))),
+        };
+        let kinds = entries_changes(&a, &b);
         changes.extend(kinds.into_iter().map(|kind| Change {
             location: Location::Event(key),
             kind,
         }));
     }
     changes
+}
+
+/// App types in the words of the source rendering: `仅自建应用` (custom apps only) → `custom`,
+/// `商店应用` → `store`.
+fn app_types(list: &Value) -> Vec<Entry> {
+    string_entries(Some(list))
+        .into_iter()
+        .map(|entry| {
+            let label = entry.label.as_deref().unwrap_or_default();
+            let name = match label.trim().trim_start_matches('仅') {
+                "自建应用" => "custom",
+                "商店应用" => "store",
+                other => other,
+            };
+            Entry {
+                label: Some(name.to_owned()),
+                ..entry
+            }
+        })
+        .collect()
 }

@@ -83,13 +83,16 @@ fn what(kind: &ChangeKind, location: &Location) -> String {
         FieldAdded { ty } => format!("field added, type `{ty}`"),
         FieldRemoved { ty } => format!("field removed (was `{ty}`)"),
         TypeChanged { old, new } => format!("type changed: `{old}` → `{new}`"),
+        DocTypeChanged { old, new } => format!("documented type changed: `{old}` → `{new}`"),
         EnumValuesAdded(values) => {
             format!("enum {} added: {}", count(values, "value"), list(values))
         }
         EnumValuesRemoved(values) => {
             format!("enum {} removed: {}", count(values, "value"), list(values))
         }
-        EnumLabelChanged { value, old, new } => format!(
+        EnumLabelChanged {
+            value, old, new, ..
+        } => format!(
             "label of enum value `{value}` changed: {} → {}",
             old.as_deref().unwrap_or("(none)"),
             new.as_deref().unwrap_or("(none)")

@@ -129,17 +129,39 @@ impl<'a> Walker<'a> {
         self.annotations(old, new, place);
         let (old_target, old_name) = resolve(self.old_root, old);
         let (new_target, new_name) = resolve(self.new_root, new);
-        let spelled_differently = match (old.get("x-lark-type"), new.get("x-lark-type")) {
-            (Some(Value::String(a)), Some(Value::String(b))) => canonical(a) != canonical(b),
-            _ => false,
-        };
-        let json_type_differs = json_type(old_target) != json_type(new_target);
-        if spelled_differently || json_type_differs {
-            let change = ChangeKind::TypeChanged {
-                old: describe(self.old_root, old),
-                new: describe(self.new_root, new),
+        let (old_json, new_json) = (json_type(old_target), json_type(new_target));
+        let json_type_differs = old_json != new_json;
+        let (notation_differs, rust_differs) =
+            match (str_of(old, "x-lark-type"), str_of(new, "x-lark-type")) {
+                (Some(a), Some(b)) => (
+                    canonical(a, Width::Kept) != canonical(b, Width::Kept),
+                    canonical(a, Width::Folded) != canonical(b, Width::Folded),
+                ),
+                _ => (false, false),
             };
-            self.push(place, change);
+        let one_time_type = json_type_differs
+            && [old_json, new_json]
+                .iter()
+                .all(|t| matches!(*t, "string" | "integer"))
+            && str_of(old_target, "x-lark-format").is_some()
+            && str_of(old_target, "x-lark-format") == str_of(new_target, "x-lark-format");
+        let (old_ty, new_ty) = (describe(self.old_root, old), describe(self.new_root, new));
+        if (rust_differs || json_type_differs) && !one_time_type {
+            self.push(
+                place,
+                ChangeKind::TypeChanged {
+                    old: old_ty,
+                    new: new_ty,
+                },
+            );
+        } else if notation_differs || json_type_differs {
+            self.push(
+                place,
+                ChangeKind::DocTypeChanged {
+                    old: old_ty,
+                    new: new_ty,
+                },
+            );
         }
         if json_type_differs {
             return;
@@ -281,11 +303,26 @@ impl<'a> Walker<'a> {
                     value: old_value.value.clone(),
                     old: old_value.label.clone(),
                     new: new_value.label.clone(),
+                    names_variant: names_variant(
+                        new_bits,
+                        json_type(new) == "string",
+                        &old_value.value,
+                    ),
                 };
                 self.push(place, change);
             }
         }
     }
+}
+
+/// Whether the Rust name of an enum variant or flag comes from its label: it comes from the value only
+/// for a string value that makes an identifier (`zh_cn` → `ZhCn`).
+fn names_variant(bits: bool, string_enum: bool, value: &str) -> bool {
+    let identifier = value.starts_with(|c: char| c.is_ascii_alphabetic())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '));
+    bits || !string_enum || !identifier
 }
 
 /// The schema a node stands for, with the `$defs` name when it is a `$ref`.
@@ -334,18 +371,31 @@ fn describe(root: &Value, node: &Value) -> String {
     }
 }
 
-/// One spelling for the page types that mean the same Rust type: `list<x>`, `array<x>`, `x[]`;
-/// `int` and `int32`; `int64` and `long`; `bool` and `boolean`; `-` and `object`.
-fn canonical(ty: &str) -> String {
+/// Whether [`canonical`] keeps the width of numbers apart.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Width {
+    /// `int` and `int64` differ: what the page says.
+    Kept,
+    /// `int` and `int64` are one: what the Rust type is (every integer is one Rust type, and so is
+    /// every float).
+    Folded,
+}
+
+/// One spelling for the page types that mean the same: `list<x>`, `array<x>`, `x[]`; `int` and
+/// `int32`; `int64` and `long`; `bool` and `boolean`; `-` and `object`.
+fn canonical(ty: &str, width: Width) -> String {
     let ty = ty.trim();
     let inner = ty
         .strip_suffix("[]")
         .or_else(|| ty.strip_prefix("list<").and_then(|t| t.strip_suffix('>')))
         .or_else(|| ty.strip_prefix("array<").and_then(|t| t.strip_suffix('>')));
     if let Some(inner) = inner {
-        return format!("array<{}>", canonical(inner));
+        return format!("array<{}>", canonical(inner, width));
     }
+    let folded = width == Width::Folded;
     match ty {
+        "int" | "int32" | "int64" | "long" if folded => "integer",
+        "float" | "double" | "number" if folded => "number",
         "int32" => "int",
         "long" => "int64",
         "bool" => "boolean",
@@ -400,9 +450,20 @@ mod tests {
 
     #[test]
     fn equivalent_spellings_of_a_type_are_one() {
-        assert_eq!(canonical("app_scope[]"), canonical("list<app_scope>"));
-        assert_eq!(canonical("int32"), canonical("int"));
-        assert_eq!(canonical("bool"), canonical("boolean"));
-        assert_ne!(canonical("int"), canonical("int64"));
+        let same = |a, b, width| canonical(a, width) == canonical(b, width);
+        assert!(same("app_scope[]", "list<app_scope>", Width::Kept));
+        assert!(same("int32", "int", Width::Kept));
+        assert!(same("bool", "boolean", Width::Kept));
+        assert!(!same("int", "int64", Width::Kept));
+        assert!(same("int[]", "array<int64>", Width::Folded));
+        assert!(!same("int", "string", Width::Folded));
+    }
+
+    #[test]
+    fn a_variant_is_named_by_its_value_only_when_the_value_makes_an_identifier() {
+        assert!(!names_variant(false, true, "zh_cn"));
+        assert!(names_variant(false, false, "1"));
+        assert!(names_variant(false, true, "1"));
+        assert!(names_variant(true, false, "4"));
     }
 }
