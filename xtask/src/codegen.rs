@@ -132,7 +132,10 @@ pub fn compute(docs_dir: &Path, target: &Target, variant_names: Option<String>) 
         let parsed = docs::parse_file_with(&page, Options::default())?;
         let (value, warnings) = schema::page_schema_with_warnings(&parsed.page);
         output.warnings.extend(parsed.warnings);
-        output.warnings.extend(warnings);
+        output.warnings.extend(warnings.into_iter().map(|mut w| {
+            w.file = page.display().to_string();
+            w
+        }));
         let file_name = schema_file_name(&page);
         output.files.insert(target.schema_dir.join(&file_name), schema::to_pretty(&value));
         schemas.push(SchemaFile {

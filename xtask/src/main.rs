@@ -69,7 +69,10 @@ fn schema_command(page: &Path, allow_invalid_example: bool) -> ExitCode {
     };
     match docs::parse_file_with(page, options) {
         Ok(parsed) => {
-            let (value, more) = schema::page_schema_with_warnings(&parsed.page);
+            let (value, mut more) = schema::page_schema_with_warnings(&parsed.page);
+            for w in &mut more {
+                w.file = page.display().to_string();
+            }
             for w in parsed.warnings.iter().chain(&more) {
                 eprintln!("{w}");
             }

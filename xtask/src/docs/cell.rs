@@ -20,6 +20,12 @@ enum Section {
 
 /// Parses a cell in plain form. `Err` carries a message for a list that cannot be read.
 pub fn parse_cell(text: &str) -> Result<Cell, String> {
+    parse_cell_with_items(text, Vec::new())
+}
+
+/// Parses a cell whose enum items were already taken out (the doc source delimits each one); the
+/// `可选值有` marker is then followed by nothing.
+pub fn parse_cell_with_items(text: &str, items: Vec<EnumItem>) -> Result<Cell, String> {
     let sections = split_sections(text);
     let mut cell = Cell {
         description: clean_prose(&sections.prose),
@@ -31,10 +37,14 @@ pub fn parse_cell(text: &str) -> Result<Cell, String> {
         .is_some_and(|d| d.contains("bit 位") || d.contains("bit位") || d.contains("按位"));
     for (section, body) in sections.parts {
         match section {
+            Section::Enum if !items.is_empty() => {}
             Section::Enum => cell.enum_items.extend(parse_enum_list(&body)?),
             Section::Rules => merge_rules(&mut cell.rules, parse_rules(&body)),
             Section::Permission => cell.permissions.extend(parse_permissions(&body)),
         }
+    }
+    if !items.is_empty() {
+        cell.enum_items = items;
     }
     Ok(cell)
 }
@@ -166,7 +176,7 @@ fn parse_enum_list(body: &str) -> Result<Vec<EnumItem>, String> {
     Ok(items)
 }
 
-fn clean_label(text: &str) -> String {
+pub fn clean_label(text: &str) -> String {
     unescape(
         &text
             .split_whitespace()
@@ -176,11 +186,11 @@ fn clean_label(text: &str) -> String {
     )
 }
 
-/// Positions of dashed items: (start of `-`, key, start of label).
+/// Positions of dashed items (`-` or `*` bullets): (start of the bullet, key, start of label).
 fn dashed_item_starts(body: &str) -> Vec<(usize, &str, usize)> {
     let mut out = Vec::new();
     for (pos, c) in body.char_indices() {
-        if c != '-' {
+        if c != '-' && c != '*' {
             continue;
         }
         let at_boundary = body[..pos].chars().next_back().is_none_or(char::is_whitespace);
@@ -211,7 +221,8 @@ fn read_key(body: &str, at: usize) -> Option<(&str, usize)> {
         (&rest[..end], &rest[end..])
     };
     let key = key.trim();
-    if key.is_empty() || key.contains('`') {
+    let bare = !rest.starts_with('`');
+    if key.is_empty() || key.contains('`') || (bare && !key.chars().all(|c| c.is_ascii_graphic())) {
         return None;
     }
     let after_trim = after.trim_start();
@@ -476,6 +487,12 @@ mod tests {
         assert_eq!(cell.rules.min_length, Some(0));
         assert_eq!(cell.rules.max_length, Some(200));
         assert_eq!(cell.description.as_deref(), Some("返回两个。"));
+    }
+
+    #[test]
+    fn star_bullets() {
+        let cell = parse_cell("类型\n**可选值有**：\n* `1`：社招\n\n* `2`：校招").unwrap();
+        assert_eq!(items(&cell), [("1", "社招"), ("2", "校招")]);
     }
 
     #[test]

@@ -7,7 +7,9 @@ pub fn detect(text: &str) -> Option<Rendering> {
     if text.contains("<md-dt-tr") || text.contains("<md-dt-table") {
         return Some(Rendering::Source);
     }
+    let front_matter = text.trim_start().starts_with("---");
     let mut in_field_table = false;
+    let mut rows = 0;
     for line in text.lines() {
         let t = line.trim();
         if t.starts_with("└ ") && t.contains(" | ") {
@@ -17,17 +19,26 @@ pub fn detect(text: &str) -> Option<Rendering> {
             in_field_table = true;
             continue;
         }
-        if in_field_table && t.starts_with('|') && !t.contains("---") {
-            let first = t.trim_start_matches('|').trim_start();
-            let first = first.trim_start_matches("&nbsp;").trim_start_matches('└').trim_start();
-            return Some(if first.starts_with('`') || t.contains("&nbsp;") {
-                Rendering::Markdown
-            } else {
-                Rendering::Flat
-            });
+        if !in_field_table || super::common::is_separator(t) {
+            continue;
+        }
+        if !t.starts_with('|') {
+            if t.ends_with('|') && t.contains(" | ") {
+                return Some(Rendering::Text);
+            }
+            break;
+        }
+        rows += 1;
+        let first = t.trim_start_matches('|').trim_start();
+        if first.starts_with('`') || first.starts_with("&nbsp;") {
+            return Some(Rendering::Markdown);
         }
     }
-    None
+    match (rows, front_matter) {
+        (0, _) => None,
+        (_, true) => Some(Rendering::Markdown),
+        (_, false) => Some(Rendering::Flat),
+    }
 }
 
 /// `| 名称 | 类型 | 描述 |` or `| 字段 | 数据类型 | 描述 |` (the name cell may carry more words, e.g.

@@ -85,14 +85,16 @@ impl<'a> Ctx<'a> {
     /// Parses an example body whose first character is at (`line`, `col`); `whole` says whether the text
     /// must be one JSON value (a fenced block) or may go on after it (an unfenced example).
     pub fn example(&mut self, text: &str, line: usize, col: usize, whole: bool) -> Result<Option<Value>, Located> {
-        let parsed = if whole {
-            serde_json::from_str::<Value>(text)
-        } else {
-            serde_json::Deserializer::from_str(text)
-                .into_iter::<Value>()
-                .next()
-                .unwrap_or_else(|| serde_json::from_str::<Value>(""))
-        };
+        let parsed = parse_json(text, whole);
+        if parsed.is_err() {
+            let uncommented = strip_comments(text);
+            if uncommented != text {
+                if let Ok(value) = parse_json(&uncommented, whole) {
+                    self.warn(line, "the example has `//` comments: read without them");
+                    return Ok(Some(value));
+                }
+            }
+        }
         match parsed {
             Ok(value) => Ok(Some(value)),
             Err(e) => {
@@ -109,6 +111,62 @@ impl<'a> Ctx<'a> {
             }
         }
     }
+}
+
+/// One JSON value: the whole text, or (`whole == false`) its start, where more text may follow.
+fn parse_json(text: &str, whole: bool) -> serde_json::Result<Value> {
+    if whole {
+        serde_json::from_str::<Value>(text)
+    } else {
+        serde_json::Deserializer::from_str(text)
+            .into_iter::<Value>()
+            .next()
+            .unwrap_or_else(|| serde_json::from_str::<Value>(""))
+    }
+}
+
+/// Removes `// …` and `/* … */` comments outside strings, keeping line breaks (so positions still hold).
+fn strip_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match c {
+                '\\' => out.extend(chars.next()),
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match (c, chars.peek()) {
+            ('"', _) => {
+                in_string = true;
+                out.push(c);
+            }
+            ('/', Some('/')) => {
+                while chars.peek().is_some_and(|&n| n != '\n') {
+                    chars.next();
+                }
+            }
+            ('/', Some('*')) => {
+                chars.next();
+                let mut previous = ' ';
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        out.push('\n');
+                    }
+                    if previous == '*' && n == '/' {
+                        break;
+                    }
+                    previous = n;
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// serde_json appends " at line L column C"; the caller reports the page position instead.

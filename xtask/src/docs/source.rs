@@ -1,10 +1,10 @@
 //! The doc source rendering: `<md-dt-tr level="N">` rows, `<md-enum-item>`, `<md-perm>`, `<md-table>` or a
 //! flattened pipe table for the event, `<md-code-json>` or ```` ```json ```` examples, YAML front matter.
 
-use super::cell::{parse_cell, unescape};
+use super::cell::{clean_label, parse_cell_with_items, unescape};
 use super::common::{attribute, decode_entities, drop_doc_links, event_meta, front_matter, pipe_cells, strip_tags, LineIndex};
 use super::error::Located;
-use super::model::{EventMeta, Permission, Rendering};
+use super::model::{EnumItem, EventMeta, Permission, Rendering};
 use super::raw::{Ctx, Depth, RawPage, Row};
 
 /// Parses a page in the doc source rendering.
@@ -105,7 +105,8 @@ fn parse_rows(text: &str, start: usize, end: usize, index: &LineIndex) -> Result
         if name.is_empty() {
             return Err(Located::new(line, col, "a body row without a field name"));
         }
-        let cell = parse_cell(&description_text(&cells[2])).map_err(|m| Located::new(line, col, m))?;
+        let (description, items) = description_text(&cells[2]);
+        let cell = parse_cell_with_items(&description, items).map_err(|m| Located::new(line, col, m))?;
         rows.push(Row {
             name,
             doc_type,
@@ -134,8 +135,10 @@ fn row_cells(row: &str) -> Vec<String> {
     cells
 }
 
-/// Brings a source description cell into the plain form `cell::parse_cell` reads.
-fn description_text(html: &str) -> String {
+/// Brings a source description cell into the plain form `cell::parse_cell` reads; enum items are taken
+/// out whole (a label may hold a list of its own).
+fn description_text(html: &str) -> (String, Vec<EnumItem>) {
+    let mut items = Vec::new();
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     loop {
@@ -156,8 +159,10 @@ fn description_text(html: &str) -> String {
         let inner = strip_tags(&rest[tag_end + 1..inner_end]);
         let inner = inner.trim();
         if close_tag == "</md-enum-item>" {
-            let key = attribute(tag, "key").unwrap_or("");
-            out.push_str(&format!("\n- `{key}`: {inner}\n"));
+            items.push(EnumItem {
+                value: decode_entities(attribute(tag, "key").unwrap_or("")),
+                label: clean_label(&decode_entities(inner)),
+            });
         } else {
             let scope = attribute(tag, "name").unwrap_or("");
             let label = if inner.is_empty() { attribute(tag, "desc").unwrap_or("") } else { inner };
@@ -166,14 +171,18 @@ fn description_text(html: &str) -> String {
         rest = &rest[(inner_end + close_tag.len()).min(rest.len())..];
     }
     out.push_str(rest);
-    decode_entities(&strip_tags(&out.replace("<br>", "\n").replace("<br/>", "\n")))
+    let text = decode_entities(&strip_tags(&out.replace("<br>", "\n").replace("<br/>", "\n")));
+    (text, items)
 }
 
 /// The first `<md-code-json>` or ```` ```json ```` block after `from`.
 fn find_example(text: &str, from: usize, index: &LineIndex, ctx: &mut Ctx) -> Result<Option<serde_json::Value>, Located> {
     let rest = &text[from..];
     let tag = rest.find("<md-code-json>").map(|p| (p + from, "<md-code-json>", "</md-code-json>"));
-    let fence = rest.find("```json").map(|p| (p + from, "```json", "```"));
+    let fence = ["```json", "``` json"]
+        .iter()
+        .filter_map(|f| rest.find(f).map(|p| (p + from, *f, "```")))
+        .min();
     let (open, open_tag, close_tag) = match (tag, fence) {
         (Some(t), Some(f)) => {
             if t.0 < f.0 {
@@ -225,7 +234,7 @@ fn md_table_meta(section: &str) -> EventMeta {
         let value = if let Some(app) = td.find("<md-app-support") {
             attribute(&td[app..], "types").unwrap_or("").to_string()
         } else {
-            description_text(&drop_element(td, "md-alert"))
+            description_text(&drop_element(td, "md-alert")).0
         };
         pairs.push((key, value));
     }

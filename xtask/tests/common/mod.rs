@@ -1,0 +1,43 @@
+//! Helpers shared by the xtask tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use xtask::docs::{self, Options, Page};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// A seed page under `schema/docs/` by its number prefix (`"003"`).
+pub fn seed_path(prefix: &str) -> PathBuf {
+    let dir = root().join("schema/docs");
+    let mut matches: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .collect();
+    assert_eq!(matches.len(), 1, "one seed page starting with {prefix}");
+    matches.pop().unwrap()
+}
+
+pub fn seed_page(prefix: &str) -> Page {
+    docs::parse_file_with(&seed_path(prefix), Options::default())
+        .unwrap()
+        .page
+}
+
+pub fn seed_schema(prefix: &str) -> Value {
+    xtask::schema::page_schema(&seed_page(prefix))
+}
+
+/// Validates `instance` against `schema` with the `jsonschema` crate; the errors as text.
+pub fn validation_errors(schema: &Value, instance: &Value) -> Vec<String> {
+    let validator = jsonschema::draft202012::new(schema).expect("the schema is valid JSON Schema");
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect()
+}
