@@ -158,10 +158,19 @@ impl<'p> Writer<'p> {
         schema
     }
 
-    /// The schema of a value of `doc_type` (for an array: of its items).
+    /// The schema of a value of `doc_type` (for an array: of its items). Child rows under a scalar type or
+    /// a bare `list` make it an object: the rows are stronger evidence than the type column.
     fn type_schema(&mut self, doc_type: &DocType, field: &'p Field) -> Map<String, Value> {
         let mut m = Map::new();
+        let scalar_or_any = matches!(
+            doc_type,
+            DocType::String | DocType::Integer | DocType::Number | DocType::Boolean | DocType::Any
+        );
+        if scalar_or_any && !field.children.is_empty() {
+            return self.type_schema(&DocType::Object, field);
+        }
         match doc_type {
+            DocType::Any => {}
             DocType::String => {
                 m.insert("type".into(), "string".into());
             }

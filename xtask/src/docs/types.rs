@@ -14,6 +14,8 @@ pub enum DocType {
     Map(Box<DocType>),
     /// A named object type such as `user_id` or `application.app_version_event`.
     Named(String),
+    /// The items of a bare `list` / `array`: whatever its child rows say, else anything.
+    Any,
 }
 
 impl DocType {
@@ -46,6 +48,7 @@ impl DocType {
             "float" | "double" | "number" => DocType::Number,
             "boolean" | "bool" => DocType::Boolean,
             "object" | "-" => DocType::Object,
+            "list" | "array" => DocType::Array(Box::new(DocType::Any)),
             _ if is_type_name(t) => DocType::Named(t.to_string()),
             _ => return Err(format!("unknown type syntax `{t}`")),
         })
@@ -54,7 +57,7 @@ impl DocType {
     /// The object type a row of this type opens for child rows, if any (arrays and maps look through).
     pub fn object_part(&self) -> Option<&DocType> {
         match self {
-            DocType::Object | DocType::Named(_) => Some(self),
+            DocType::Object | DocType::Named(_) | DocType::Any => Some(self),
             DocType::Array(inner) | DocType::Map(inner) => inner.object_part(),
             _ => None,
         }
@@ -83,6 +86,7 @@ mod tests {
         assert_eq!(DocType::parse("list<string>").unwrap(), Array(Box::new(String)));
         assert_eq!(DocType::parse("map<string, int>").unwrap(), Map(Box::new(Integer)));
         assert_eq!(DocType::parse("-").unwrap(), Object);
+        assert_eq!(DocType::parse("list").unwrap(), Array(Box::new(Any)));
         assert_eq!(
             DocType::parse("application.app_version_event").unwrap(),
             Named("application.app_version_event".into())
