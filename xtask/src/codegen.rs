@@ -89,7 +89,9 @@ pub fn crate_name_for(out: &Path) -> String {
         name = name.replace("--", "-");
     }
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        name = format!("lark-events-{name}").trim_end_matches('-').to_string();
+        name = format!("lark-events-{name}")
+            .trim_end_matches('-')
+            .to_string();
     }
     name
 }
@@ -106,7 +108,9 @@ pub fn pages(docs_dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut pages = Vec::new();
     for entry in fs::read_dir(docs_dir).map_err(io_error(docs_dir))? {
         let path = entry.map_err(io_error(docs_dir))?.path();
-        let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if path.is_file() && !hidden {
             pages.push(path);
         }
@@ -120,12 +124,18 @@ pub fn pages(docs_dir: &Path) -> Result<Vec<PathBuf>, Error> {
 
 /// The schema file name of a page: `003_x.txt` → `003_x.schema.json`.
 pub fn schema_file_name(page: &Path) -> String {
-    let stem = page.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    let stem = page
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
     format!("{stem}.schema.json")
 }
 
 /// Computes every output file in memory.
-pub fn compute(docs_dir: &Path, target: &Target, variant_names: Option<String>) -> Result<Output, Error> {
+pub fn compute(
+    docs_dir: &Path,
+    target: &Target,
+    variant_names: Option<String>,
+) -> Result<Output, Error> {
     let mut output = Output::default();
     let mut schemas = Vec::new();
     for page in pages(docs_dir)? {
@@ -137,7 +147,10 @@ pub fn compute(docs_dir: &Path, target: &Target, variant_names: Option<String>) 
             w
         }));
         let file_name = schema_file_name(&page);
-        output.files.insert(target.schema_dir.join(&file_name), schema::to_pretty(&value));
+        output.files.insert(
+            target.schema_dir.join(&file_name),
+            schema::to_pretty(&value),
+        );
         schemas.push(SchemaFile {
             file_name,
             schema: value,
@@ -148,7 +161,9 @@ pub fn compute(docs_dir: &Path, target: &Target, variant_names: Option<String>) 
         variant_names,
     };
     for file in lark_codegen::generate(&schemas, &config)? {
-        output.files.insert(target.crate_dir.join(&file.path), file.contents);
+        output
+            .files
+            .insert(target.crate_dir.join(&file.path), file.contents);
     }
     Ok(output)
 }
@@ -168,7 +183,9 @@ pub fn drift(output: &Output, target: &Target) -> Result<Vec<Drift>, Error> {
         match fs::read(path) {
             Ok(bytes) if bytes == contents.as_bytes() => {}
             Ok(_) => drift.push(Drift::Stale(path.clone())),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => drift.push(Drift::Missing(path.clone())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                drift.push(Drift::Missing(path.clone()))
+            }
             Err(e) => return Err(io_error(path)(e)),
         }
     }
@@ -218,7 +235,9 @@ pub fn write(output: &Output, target: &Target) -> Result<Vec<Drift>, Error> {
 fn write_atomic(path: &Path, contents: &str) -> Result<(), Error> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(io_error(dir))?;
-    let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let temp = dir.join(format!(".{name}.tmp{}", std::process::id()));
     fs::write(&temp, contents).map_err(io_error(&temp))?;
     fs::rename(&temp, path).map_err(|e| {
@@ -240,6 +259,9 @@ mod tests {
 
     #[test]
     fn schema_names() {
-        assert_eq!(schema_file_name(Path::new("docs/003_x.txt")), "003_x.schema.json");
+        assert_eq!(
+            schema_file_name(Path::new("docs/003_x.txt")),
+            "003_x.schema.json"
+        );
     }
 }

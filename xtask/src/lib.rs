@@ -5,6 +5,6 @@
 //! - [`codegen`]: every page of a folder → schemas → Rust files, written or checked.
 
 pub mod codegen;
+pub mod diff;
 pub mod docs;
 pub mod schema;
-pub mod diff;

@@ -123,7 +123,10 @@ fn codegen_command(check: bool, docs: Option<PathBuf>, out: Option<PathBuf>) -> 
                         Drift::Extra(p) => eprintln!("{}: no longer generated", shown(p)),
                     }
                 }
-                eprintln!("{} file(s) out of date: run `cargo xtask codegen` and commit", drift.len());
+                eprintln!(
+                    "{} file(s) out of date: run `cargo xtask codegen` and commit",
+                    drift.len()
+                );
                 ExitCode::FAILURE
             }
             Err(e) => {

@@ -152,7 +152,10 @@ impl<'p> Writer<'p> {
             schema.insert("x-lark-format".into(), format.into());
         }
         if !field.cell.permissions.is_empty() {
-            schema.insert("x-lark-permission".into(), permissions(&field.cell.permissions));
+            schema.insert(
+                "x-lark-permission".into(),
+                permissions(&field.cell.permissions),
+            );
         }
         schema.insert("x-lark-line".into(), field.line.into());
         schema
@@ -192,7 +195,10 @@ impl<'p> Writer<'p> {
             DocType::Array(inner) => return self.type_schema(inner, field),
             DocType::Map(inner) => {
                 m.insert("type".into(), "object".into());
-                m.insert("additionalProperties".into(), self.type_schema(inner, field).into());
+                m.insert(
+                    "additionalProperties".into(),
+                    self.type_schema(inner, field).into(),
+                );
             }
             DocType::Named(name) => return self.named(name, field),
         }
@@ -210,14 +216,18 @@ impl<'p> Writer<'p> {
             def.insert("x-lark-type".into(), name.into());
             def.insert("x-lark-line".into(), source.line.into());
             if !source.children.is_empty() {
-                def.insert("properties".into(), self.properties(&source.children).into());
+                def.insert(
+                    "properties".into(),
+                    self.properties(&source.children).into(),
+                );
             }
             self.defs.insert(name.to_string(), def.into());
         }
         if let Some(definition) = definition {
             if !std::ptr::eq(definition, field)
                 && !field.children.is_empty()
-                && shape(&self.defs[name]["properties"]) != shape(&Value::from(self.properties_quiet(&field.children)))
+                && shape(&self.defs[name]["properties"])
+                    != shape(&Value::from(self.properties_quiet(&field.children)))
             {
                 self.warnings.push(Warning {
                     file: self.page.file_name.clone(),
@@ -234,7 +244,10 @@ impl<'p> Writer<'p> {
             }
         }
         let mut m = Map::new();
-        m.insert("$ref".into(), format!("#/$defs/{}", json_pointer_escape(name)).into());
+        m.insert(
+            "$ref".into(),
+            format!("#/$defs/{}", json_pointer_escape(name)).into(),
+        );
         m
     }
 
@@ -253,7 +266,10 @@ impl<'p> Writer<'p> {
         if items.is_empty() {
             return;
         }
-        let typed: Option<Vec<Value>> = items.iter().map(|i| typed_value(&i.value, value_type)).collect();
+        let typed: Option<Vec<Value>> = items
+            .iter()
+            .map(|i| typed_value(&i.value, value_type))
+            .collect();
         let bits = field.cell.bit_flags
             && items
                 .iter()
@@ -266,14 +282,19 @@ impl<'p> Writer<'p> {
             (None, false) => self.warnings.push(Warning {
                 file: self.page.file_name.clone(),
                 line: field.line,
-                message: format!("the listed values of `{}` do not all fit its type `{}`: no `enum` written", field.name, field.doc_type),
+                message: format!(
+                    "the listed values of `{}` do not all fit its type `{}`: no `enum` written",
+                    field.name, field.doc_type
+                ),
             }),
         }
         let labels: Vec<Value> = items
             .iter()
             .zip(0..)
             .map(|(item, i): (&EnumItem, usize)| {
-                let value = typed.as_ref().map_or_else(|| Value::from(item.value.as_str()), |t| t[i].clone());
+                let value = typed
+                    .as_ref()
+                    .map_or_else(|| Value::from(item.value.as_str()), |t| t[i].clone());
                 json!({ "value": value, "label": item.label })
             })
             .collect();
@@ -328,7 +349,11 @@ fn named(field: &Field) -> Option<&str> {
         DocType::Named(_) => {
             let t = field.doc_type.trim();
             let t = t.trim_end_matches("[]");
-            Some(t.strip_prefix("list<").or_else(|| t.strip_prefix("array<")).map_or(t, |s| s.trim_end_matches('>')))
+            Some(
+                t.strip_prefix("list<")
+                    .or_else(|| t.strip_prefix("array<"))
+                    .map_or(t, |s| s.trim_end_matches('>')),
+            )
         }
         _ => None,
     }
@@ -366,7 +391,9 @@ fn time_format(field: &Field, doc_type: &DocType) -> Option<&'static str> {
     if !(d.contains("时间") || d.to_ascii_lowercase().contains("timestamp")) {
         return None;
     }
-    let unit_s = d.split_whitespace().any(|w| w == "单位:s" || w == "s" || w == "单位:秒");
+    let unit_s = d
+        .split_whitespace()
+        .any(|w| w == "单位:s" || w == "s" || w == "单位:秒");
     if d.contains("毫秒") || d.split_whitespace().any(|w| w == "单位:ms" || w == "ms") {
         Some("unix-ms")
     } else if unit_s || d.contains("秒级") || d.contains("单位:秒") {
@@ -381,7 +408,16 @@ fn shape(value: &Value) -> Value {
     match value {
         Value::Object(m) => m
             .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "description" | "x-lark-line" | "x-lark-permission" | "x-lark-format" | "x-lark-enum"))
+            .filter(|(k, _)| {
+                !matches!(
+                    k.as_str(),
+                    "description"
+                        | "x-lark-line"
+                        | "x-lark-permission"
+                        | "x-lark-format"
+                        | "x-lark-enum"
+                )
+            })
             .map(|(k, v)| (k.clone(), shape(v)))
             .collect::<Map<_, _>>()
             .into(),

@@ -38,7 +38,9 @@ fn empty_and_binary_files() {
 
 #[test]
 fn truncated_table() {
-    let e = error(&format!("---\ntitle: T\n---\n{HEADER}| `a` | `string` | x |\n| `b` | `str"));
+    let e = error(&format!(
+        "---\ntitle: T\n---\n{HEADER}| `a` | `string` | x |\n| `b` | `str"
+    ));
     assert_eq!(e.line, 7);
     assert!(e.message.starts_with("truncated table row"), "{e}");
 }
@@ -46,10 +48,21 @@ fn truncated_table() {
 #[test]
 fn unclosed_tags() {
     let e = error("# T\n<md-dt-table>\n<md-dt-tr level=\"0\">\n");
-    assert_eq!((e.line, e.message.contains("unclosed <md-dt-table>")), (2, true), "{e}");
-    let rows = format!("<md-dt-tr level=\"0\">\n<md-dt-td>a</md-dt-td>\n{}", source_row(0, "b", "string"));
+    assert_eq!(
+        (e.line, e.message.contains("unclosed <md-dt-table>")),
+        (2, true),
+        "{e}"
+    );
+    let rows = format!(
+        "<md-dt-tr level=\"0\">\n<md-dt-td>a</md-dt-td>\n{}",
+        source_row(0, "b", "string")
+    );
     let e = error(&source_page(&rows));
-    assert_eq!((e.line, e.message.contains("unclosed <md-dt-tr>")), (5, true), "{e}");
+    assert_eq!(
+        (e.line, e.message.contains("unclosed <md-dt-tr>")),
+        (5, true),
+        "{e}"
+    );
     let page = source_page(&source_row(0, "a", "string")) + "<md-code-json>\n{}\n";
     assert!(error(&page).message.contains("unclosed <md-code-json>"));
 }
@@ -59,8 +72,14 @@ fn level_jump() {
     let rows = source_row(0, "a", "object") + &source_row(2, "b", "string");
     let e = error(&source_page(&rows));
     assert_eq!(e.line, 10);
-    assert!(e.message.starts_with("level jump: level 2 after level 0 (line 5)"), "{e}");
-    let e = error(&format!("{HEADER}| `a` | `string` | x |\n| &nbsp;&nbsp;&nbsp;&nbsp;└ `b` | `string` | y |\n"));
+    assert!(
+        e.message
+            .starts_with("level jump: level 2 after level 0 (line 5)"),
+        "{e}"
+    );
+    let e = error(&format!(
+        "{HEADER}| `a` | `string` | x |\n| &nbsp;&nbsp;&nbsp;&nbsp;└ `b` | `string` | y |\n"
+    ));
     assert_eq!(e.line, 4);
 }
 
@@ -76,7 +95,9 @@ fn unknown_type_syntax() {
 
 #[test]
 fn invalid_example_json() {
-    let page = format!("{HEADER}| `a` | `string` | x |\n\n```json\n{{\n  \"a\": \"x\",\n  \"b\" 1\n}}\n```\n");
+    let page = format!(
+        "{HEADER}| `a` | `string` | x |\n\n```json\n{{\n  \"a\": \"x\",\n  \"b\" 1\n}}\n```\n"
+    );
     let e = error(&page);
     assert_eq!((e.line, e.col), (8, 7), "{e}");
     assert!(e.message.starts_with("example is not valid JSON"), "{e}");
@@ -90,12 +111,16 @@ fn invalid_example_json() {
 
 #[test]
 fn duplicate_field() {
-    let rows = source_row(0, "a", "object") + &source_row(1, "b", "string") + &source_row(1, "b", "int");
+    let rows =
+        source_row(0, "a", "object") + &source_row(1, "b", "string") + &source_row(1, "b", "int");
     let e = error(&source_page(&rows));
     assert_eq!(e.line, 15);
-    assert!(e.message.contains("duplicate field `b` (first at line 10)"), "{e}");
-    let flat = format!("| 名称 | 类型 | 描述 |\n|---|---|---|\n| a | string | x |\n| a | string | y |\n");
-    assert!(error(&flat).message.contains("duplicate field `a`"));
+    assert!(
+        e.message.contains("duplicate field `b` (first at line 10)"),
+        "{e}"
+    );
+    let flat = "| 名称 | 类型 | 描述 |\n|---|---|---|\n| a | string | x |\n| a | string | y |\n";
+    assert!(error(flat).message.contains("duplicate field `a`"));
 }
 
 #[test]
@@ -103,12 +128,23 @@ fn cli_prints_file_line_col_and_exits_1() {
     let dir = std::env::temp_dir().join(format!("xtask-bad-input-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let page = dir.join("jump.md");
-    std::fs::write(&page, source_page(&(source_row(0, "a", "object") + &source_row(2, "b", "string")))).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask")).arg("schema").arg(&page).output().unwrap();
+    std::fs::write(
+        &page,
+        source_page(&(source_row(0, "a", "object") + &source_row(2, "b", "string"))),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("schema")
+        .arg(&page)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.starts_with(&format!("{}:10:1: error: level jump", page.display())), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("{}:10:1: error: level jump", page.display())),
+        "{stderr}"
+    );
     let good = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .arg("schema")
         .arg(common::seed_path("003"))
@@ -124,7 +160,13 @@ fn cli_prints_file_line_col_and_exits_1() {
 fn seed_lines() -> Vec<String> {
     ["000", "002", "003"]
         .iter()
-        .flat_map(|p| std::fs::read_to_string(common::seed_path(p)).unwrap().lines().map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|p| {
+            std::fs::read_to_string(common::seed_path(p))
+                .unwrap()
+                .lines()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 

@@ -70,20 +70,26 @@ fn run(folder: &str) -> Option<Tally> {
         let errors = validation_errors(&schema, example);
         if errors.is_empty() {
             tally.validated += 1;
-        } else if let Some(w) = parsed.warnings.iter().find(|w| w.message.contains("which has no fields")) {
+        } else if let Some(w) = parsed
+            .warnings
+            .iter()
+            .find(|w| w.message.contains("which has no fields"))
+        {
             tally.contradictions.push(format!(
                 "{name}: the table contradicts itself ({}) and the example: {}",
                 w.message,
                 errors.join("; ")
             ));
         } else if errors.iter().all(|e| e.contains(" is not one of ")) {
-            tally
-                .unlisted_values
-                .push(format!("{name}: the example uses a value the page does not list: {}", errors.join("; ")));
+            tally.unlisted_values.push(format!(
+                "{name}: the example uses a value the page does not list: {}",
+                errors.join("; ")
+            ));
         } else {
-            tally
-                .failures
-                .push(format!("{name}: example does not validate: {}", errors.join("; ")));
+            tally.failures.push(format!(
+                "{name}: example does not validate: {}",
+                errors.join("; ")
+            ));
         }
     }
     println!(
@@ -96,7 +102,11 @@ fn run(folder: &str) -> Option<Tally> {
         tally.contradictions.len(),
         tally.failures.len()
     );
-    let exceptions = tally.no_example.iter().chain(&tally.unlisted_values).chain(&tally.contradictions);
+    let exceptions = tally
+        .no_example
+        .iter()
+        .chain(&tally.unlisted_values)
+        .chain(&tally.contradictions);
     for line in exceptions.chain(&tally.failures) {
         println!("  {line}");
     }
@@ -108,12 +118,23 @@ fn check(folder: &str) {
     assert!(tally.pages >= 100, "{folder}: only {} pages", tally.pages);
     assert_eq!(tally.failures, Vec::<String>::new(), "{folder}");
     assert_eq!(
-        tally.validated + tally.no_example.len() + tally.unlisted_values.len() + tally.contradictions.len(),
+        tally.validated
+            + tally.no_example.len()
+            + tally.unlisted_values.len()
+            + tally.contradictions.len(),
         tally.pages
     );
     // Only a handful of pages may contradict themselves; more means the parser misreads enum lists.
-    assert!(tally.unlisted_values.len() <= 3, "{folder}: {:?}", tally.unlisted_values);
-    assert!(tally.contradictions.len() <= 3, "{folder}: {:?}", tally.contradictions);
+    assert!(
+        tally.unlisted_values.len() <= 3,
+        "{folder}: {:?}",
+        tally.unlisted_values
+    );
+    assert!(
+        tally.contradictions.len() <= 3,
+        "{folder}: {:?}",
+        tally.contradictions
+    );
 }
 
 #[test]

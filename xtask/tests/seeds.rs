@@ -24,12 +24,23 @@ fn snapshot_003_source() {
 
 #[test]
 fn each_seed_is_detected_and_its_example_validates() {
-    for (prefix, rendering) in [("000", Rendering::Text), ("002", Rendering::Flat), ("003", Rendering::Source)] {
+    for (prefix, rendering) in [
+        ("000", Rendering::Text),
+        ("002", Rendering::Flat),
+        ("003", Rendering::Source),
+    ] {
         let page = seed_page(prefix);
         assert_eq!(page.rendering, rendering, "{prefix}");
         let schema = xtask::schema::page_schema(&page);
-        let example = page.example.as_ref().unwrap_or_else(|| panic!("{prefix} has an example"));
-        assert_eq!(validation_errors(&schema, example), Vec::<String>::new(), "{prefix}");
+        let example = page
+            .example
+            .as_ref()
+            .unwrap_or_else(|| panic!("{prefix} has an example"));
+        assert_eq!(
+            validation_errors(&schema, example),
+            Vec::<String>::new(),
+            "{prefix}"
+        );
     }
 }
 
@@ -40,16 +51,24 @@ fn a_changed_example_no_longer_validates() {
     example["event"]["app_status"] = Value::from("on");
     example["event"]["online_version"]["scopes"][0]["token_types"] = serde_json::json!(["nobody"]);
     let errors = validation_errors(&schema, &example);
-    assert!(errors.iter().any(|e| e.ends_with("at /event/app_status")), "{errors:?}");
     assert!(
-        errors.iter().any(|e| e.ends_with("at /event/online_version/scopes/0/token_types/0")),
+        errors.iter().any(|e| e.ends_with("at /event/app_status")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.ends_with("at /event/online_version/scopes/0/token_types/0")),
         "{errors:?}"
     );
 }
 
 #[test]
 fn regenerating_is_byte_identical() {
-    assert_eq!(to_pretty(&seed_schema("003")), to_pretty(&seed_schema("003")));
+    assert_eq!(
+        to_pretty(&seed_schema("003")),
+        to_pretty(&seed_schema("003"))
+    );
     let text = to_pretty(&seed_schema("000"));
     assert!(text.ends_with("}\n") && !text.ends_with("\n\n"));
 }
@@ -75,9 +94,18 @@ fn comparable(value: &Value) -> Value {
     match value {
         Value::Object(map) => map
             .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "x-lark-line" | "x-lark-page" | "examples" | "x-lark-event"))
+            .filter(|(k, _)| {
+                !matches!(
+                    k.as_str(),
+                    "x-lark-line" | "x-lark-page" | "examples" | "x-lark-event"
+                )
+            })
             .map(|(k, v)| {
-                let v = if k == "x-lark-permission" { labels_only(v) } else { comparable(v) };
+                let v = if k == "x-lark-permission" {
+                    labels_only(v)
+                } else {
+                    comparable(v)
+                };
                 (k.clone(), v)
             })
             .collect::<Map<_, _>>()
@@ -105,11 +133,26 @@ fn seed_000_and_003_describe_the_same_thing() {
     // 000 also names the scope of the field permission; 003 only its label.
     let user_id = &text["$defs"]["user_id"]["properties"]["user_id"]["x-lark-permission"][0];
     assert_eq!(user_id["scope"], "contact:user.employee_id:readonly");
-    assert_eq!(source["$defs"]["user_id"]["properties"]["user_id"]["x-lark-permission"][0]["scope"], Value::Null);
-    assert_eq!(text["x-lark-event"]["event_type"], source["x-lark-event"]["event_type"]);
-    assert_eq!(text["x-lark-event"]["push_modes"], source["x-lark-event"]["push_modes"]);
-    assert_eq!(text["x-lark-event"]["app_types"], serde_json::json!(["custom"]));
-    assert_eq!(text["x-lark-event"]["permissions"][0]["scope"], "application:application.app_version:readonly");
+    assert_eq!(
+        source["$defs"]["user_id"]["properties"]["user_id"]["x-lark-permission"][0]["scope"],
+        Value::Null
+    );
+    assert_eq!(
+        text["x-lark-event"]["event_type"],
+        source["x-lark-event"]["event_type"]
+    );
+    assert_eq!(
+        text["x-lark-event"]["push_modes"],
+        source["x-lark-event"]["push_modes"]
+    );
+    assert_eq!(
+        text["x-lark-event"]["app_types"],
+        serde_json::json!(["custom"])
+    );
+    assert_eq!(
+        text["x-lark-event"]["permissions"][0]["scope"],
+        "application:application.app_version:readonly"
+    );
     assert_eq!(
         comparable(&labels_only(&text["x-lark-event"]["permissions"])),
         comparable(&labels_only(&source["x-lark-event"]["permissions"]))
@@ -168,11 +211,32 @@ fn seed_002_differs_from_003_only_where_the_page_does() {
     expected.sort();
     assert_eq!(diffs, expected);
     let old = seed_schema("002");
-    assert_eq!(old["$defs"]["app_i18n_info"]["properties"]["i18n_key"]["enum"].as_array().unwrap().len(), 3);
-    assert_eq!(new["$defs"]["app_i18n_info"]["properties"]["i18n_key"]["enum"].as_array().unwrap().len(), 16);
-    assert_eq!(old["x-lark-event"]["event_type"], "application.application.app_version.publish_apply_v6");
-    assert_eq!(old["x-lark-event"]["field_permissions"][0]["label"], "获取用户 user ID");
-    assert_eq!(old["x-lark-event"]["permissions"][0]["label"], "获取应用版本信息");
+    assert_eq!(
+        old["$defs"]["app_i18n_info"]["properties"]["i18n_key"]["enum"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        new["$defs"]["app_i18n_info"]["properties"]["i18n_key"]["enum"]
+            .as_array()
+            .unwrap()
+            .len(),
+        16
+    );
+    assert_eq!(
+        old["x-lark-event"]["event_type"],
+        "application.application.app_version.publish_apply_v6"
+    );
+    assert_eq!(
+        old["x-lark-event"]["field_permissions"][0]["label"],
+        "获取用户 user ID"
+    );
+    assert_eq!(
+        old["x-lark-event"]["permissions"][0]["label"],
+        "获取应用版本信息"
+    );
 }
 
 #[test]
@@ -185,11 +249,20 @@ fn bit_flags_rules_and_formats() {
     assert_eq!(version["version"]["minLength"], 1);
     assert_eq!(version["common_categories"]["maxItems"], 3);
     assert_eq!(version["create_time"]["x-lark-format"], "unix-s");
-    assert_eq!(schema["$defs"]["event_header"]["properties"]["create_time"]["x-lark-format"], "unix-ms");
+    assert_eq!(
+        schema["$defs"]["event_header"]["properties"]["create_time"]["x-lark-format"],
+        "unix-ms"
+    );
     let token_types = &schema["$defs"]["app_scope"]["properties"]["token_types"];
     assert_eq!(token_types["maxItems"], 200);
-    assert_eq!(token_types["items"]["enum"], serde_json::json!(["tenant", "user"]));
+    assert_eq!(
+        token_types["items"]["enum"],
+        serde_json::json!(["tenant", "user"])
+    );
     // application.app_version_event is listed twice with the same children: one $defs entry.
     let event = &schema["properties"]["event"]["properties"];
-    assert_eq!(event["online_version"]["$ref"], event["under_audit_version"]["$ref"]);
+    assert_eq!(
+        event["online_version"]["$ref"],
+        event["under_audit_version"]["$ref"]
+    );
 }

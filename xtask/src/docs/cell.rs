@@ -57,10 +57,10 @@ struct Sections {
 /// Finds the next section marker (`**可选值有**：`, `数据校验规则:`, …) at or after `from`:
 /// (start of marker incl. `**`, end incl. the colon, section).
 fn next_marker(text: &str, from: usize) -> Option<(usize, usize, Section)> {
-    let markers = ENUM_MARKERS
-        .iter()
-        .map(|m| (*m, Section::Enum))
-        .chain([(RULES_MARKER, Section::Rules), (PERMISSION_MARKER, Section::Permission)]);
+    let markers = ENUM_MARKERS.iter().map(|m| (*m, Section::Enum)).chain([
+        (RULES_MARKER, Section::Rules),
+        (PERMISSION_MARKER, Section::Permission),
+    ]);
     let mut best: Option<(usize, usize, Section)> = None;
     for (marker, section) in markers {
         let mut search = from;
@@ -72,8 +72,12 @@ fn next_marker(text: &str, from: usize) -> Option<(usize, usize, Section)> {
                 .or_else(|| trimmed.strip_prefix('：'));
             if let Some(rest) = colon {
                 let end = text.len() - rest.len();
-                let start = if text[..pos].ends_with("**") { pos - 2 } else { pos };
-                if best.is_none_or(|(b, _, _)| start < b) {
+                let start = if text[..pos].ends_with("**") {
+                    pos - 2
+                } else {
+                    pos
+                };
+                if best.map_or(true, |(b, _, _)| start < b) {
                     best = Some((start, end, section));
                 }
                 break;
@@ -193,7 +197,10 @@ fn dashed_item_starts(body: &str) -> Vec<(usize, &str, usize)> {
         if c != '-' && c != '*' {
             continue;
         }
-        let at_boundary = body[..pos].chars().next_back().is_none_or(char::is_whitespace);
+        let at_boundary = body[..pos]
+            .chars()
+            .next_back()
+            .map_or(true, char::is_whitespace);
         if !at_boundary {
             continue;
         }
@@ -352,7 +359,9 @@ fn parse_rules(body: &str) -> Rules {
         rules.maximum = Some(max);
     }
     if let Some(pos) = text.find("默认值") {
-        let rest = text[pos + "默认值".len()..].trim_start().trim_start_matches(':');
+        let rest = text[pos + "默认值".len()..]
+            .trim_start()
+            .trim_start_matches(':');
         let value: String = rest
             .trim_start()
             .split(|c: char| c.is_whitespace() || c == '-')
@@ -441,7 +450,9 @@ fn is_scope(token: &str) -> bool {
         && !token.starts_with(':')
         && !token.ends_with(':')
         && token.starts_with(|c: char| c.is_ascii_lowercase())
-        && token.chars().all(|c| c.is_ascii_alphanumeric() || "_.:-".contains(c))
+        && token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.:-".contains(c))
 }
 
 fn strip_app_tags(label: &str) -> String {
@@ -472,7 +483,8 @@ mod tests {
 
     #[test]
     fn dashed_enum_with_backticks() {
-        let cell = parse_cell("权限等级描述\n**可选值有**：\n- `1`: 普通权限 - `2`: 高级权限").unwrap();
+        let cell =
+            parse_cell("权限等级描述\n**可选值有**：\n- `1`: 普通权限 - `2`: 高级权限").unwrap();
         assert_eq!(cell.description.as_deref(), Some("权限等级描述"));
         assert_eq!(items(&cell), [("1", "普通权限"), ("2", "高级权限")]);
     }
@@ -483,7 +495,10 @@ mod tests {
             "返回两个。 可选值有: - tenant: 应用身份类型 - user: 用户身份类型数据校验规则: - 长度范围: 0 ~ 200",
         )
         .unwrap();
-        assert_eq!(items(&cell), [("tenant", "应用身份类型"), ("user", "用户身份类型")]);
+        assert_eq!(
+            items(&cell),
+            [("tenant", "应用身份类型"), ("user", "用户身份类型")]
+        );
         assert_eq!(cell.rules.min_length, Some(0));
         assert_eq!(cell.rules.max_length, Some(200));
         assert_eq!(cell.description.as_deref(), Some("返回两个。"));
@@ -497,11 +512,18 @@ mod tests {
 
     #[test]
     fn glued_enum_numeric_and_words() {
-        let cell = parse_cell("pc 模式,bit 位表示可选值有:1:sidebar 模式2:pc 模式4:主导航模式").unwrap();
-        assert_eq!(items(&cell), [("1", "sidebar 模式"), ("2", "pc 模式"), ("4", "主导航模式")]);
+        let cell =
+            parse_cell("pc 模式,bit 位表示可选值有:1:sidebar 模式2:pc 模式4:主导航模式").unwrap();
+        assert_eq!(
+            items(&cell),
+            [("1", "sidebar 模式"), ("2", "pc 模式"), ("4", "主导航模式")]
+        );
         assert!(cell.bit_flags);
         let cell = parse_cell("key可选值有:zh_cn:中文en_us:英文ja_jp:日文").unwrap();
-        assert_eq!(items(&cell), [("zh_cn", "中文"), ("en_us", "英文"), ("ja_jp", "日文")]);
+        assert_eq!(
+            items(&cell),
+            [("zh_cn", "中文"), ("en_us", "英文"), ("ja_jp", "日文")]
+        );
     }
 
     #[test]
@@ -516,8 +538,10 @@ mod tests {
 
     #[test]
     fn permissions_with_and_without_scope() {
-        let cell =
-            parse_cell("用户的 user id 字段权限要求: contact:user.employee_id:readonly 获取用户 user ID").unwrap();
+        let cell = parse_cell(
+            "用户的 user id 字段权限要求: contact:user.employee_id:readonly 获取用户 user ID",
+        )
+        .unwrap();
         assert_eq!(cell.description.as_deref(), Some("用户的 user id"));
         assert_eq!(
             cell.permissions,
@@ -527,7 +551,10 @@ mod tests {
             }]
         );
         let cell = parse_cell("用户的 user id字段权限要求:获取用户 user ID仅自建应用").unwrap();
-        assert_eq!(cell.permissions[0].label.as_deref(), Some("获取用户 user ID"));
+        assert_eq!(
+            cell.permissions[0].label.as_deref(),
+            Some("获取用户 user ID")
+        );
         assert_eq!(cell.permissions[0].scope, None);
     }
 

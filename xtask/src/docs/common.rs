@@ -15,7 +15,11 @@ pub fn front_matter(lines: &[&str]) -> (Option<String>, Option<String>, usize) {
     let mut update_time = None;
     for line in &lines[1..=end] {
         if let Some((key, value)) = line.split_once(':') {
-            let value = value.trim().trim_matches('"').trim_matches('\'').to_string();
+            let value = value
+                .trim()
+                .trim_matches('"')
+                .trim_matches('\'')
+                .to_string();
             match key.trim() {
                 "title" => title = Some(value),
                 "updateTime" => update_time = Some(value),
@@ -30,7 +34,10 @@ pub fn front_matter(lines: &[&str]) -> (Option<String>, Option<String>, usize) {
 pub fn pipe_cells(line: &str) -> Vec<String> {
     let body = line.trim();
     let body = body.strip_prefix('|').unwrap_or(body);
-    let body = body.strip_suffix('|').filter(|b| !b.ends_with('\\')).unwrap_or(body);
+    let body = body
+        .strip_suffix('|')
+        .filter(|b| !b.ends_with('\\'))
+        .unwrap_or(body);
     let mut cells = Vec::new();
     let mut current = String::new();
     let mut chars = body.chars().peekable();
@@ -133,33 +140,6 @@ pub fn event_meta(pairs: &[(String, String)]) -> Option<EventMeta> {
     found.then_some(meta)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pipe_cells_keep_escaped_pipes() {
-        assert_eq!(pipe_cells("| a | b \\| c |"), ["a", "b | c"]);
-        assert_eq!(pipe_cells("x | y |"), ["x", "y"]);
-    }
-
-    #[test]
-    fn front_matter_fields() {
-        let lines = ["---", "title: \"T\"", "updateTime: \"17\"", "---", "# T"];
-        assert_eq!(front_matter(&lines), (Some("T".into()), Some("17".into()), 4));
-    }
-
-    #[test]
-    fn doc_links_are_dropped() {
-        assert_eq!(drop_doc_links("可接收事件{使用示例}(url=/api?x=1)"), "可接收事件");
-    }
-
-    #[test]
-    fn strips_tags_but_not_comparisons() {
-        assert_eq!(strip_tags("<md-perm name=\"a\">x</md-perm> a < b"), "x a < b");
-    }
-}
-
 /// Maps byte offsets in a page to 1-based (line, column).
 pub struct LineIndex {
     starts: Vec<usize>,
@@ -195,4 +175,40 @@ pub fn attribute<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipe_cells_keep_escaped_pipes() {
+        assert_eq!(pipe_cells("| a | b \\| c |"), ["a", "b | c"]);
+        assert_eq!(pipe_cells("x | y |"), ["x", "y"]);
+    }
+
+    #[test]
+    fn front_matter_fields() {
+        let lines = ["---", "title: \"T\"", "updateTime: \"17\"", "---", "# T"];
+        assert_eq!(
+            front_matter(&lines),
+            (Some("T".into()), Some("17".into()), 4)
+        );
+    }
+
+    #[test]
+    fn doc_links_are_dropped() {
+        assert_eq!(
+            drop_doc_links("可接收事件{使用示例}(url=/api?x=1)"),
+            "可接收事件"
+        );
+    }
+
+    #[test]
+    fn strips_tags_but_not_comparisons() {
+        assert_eq!(
+            strip_tags("<md-perm name=\"a\">x</md-perm> a < b"),
+            "x a < b"
+        );
+    }
 }

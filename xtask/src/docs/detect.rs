@@ -59,9 +59,18 @@ mod tests {
     #[test]
     fn each_rendering() {
         assert_eq!(detect("<md-dt-tr level=\"0\">"), Some(Rendering::Source));
-        assert_eq!(detect("| 名称 | 类型 | 描述 |\n| --- | --- | --- |\n| `a` | `string` | x |"), Some(Rendering::Markdown));
-        assert_eq!(detect("a | string | x |\n└ b | string | y |"), Some(Rendering::Text));
-        assert_eq!(detect("| 名称收起子列表 | 类型 | 描述 |\n|---|---|---|\n| a | string | x |"), Some(Rendering::Flat));
+        assert_eq!(
+            detect("| 名称 | 类型 | 描述 |\n| --- | --- | --- |\n| `a` | `string` | x |"),
+            Some(Rendering::Markdown)
+        );
+        assert_eq!(
+            detect("a | string | x |\n└ b | string | y |"),
+            Some(Rendering::Text)
+        );
+        assert_eq!(
+            detect("| 名称收起子列表 | 类型 | 描述 |\n|---|---|---|\n| a | string | x |"),
+            Some(Rendering::Flat)
+        );
         assert_eq!(detect("just prose"), None);
     }
 }

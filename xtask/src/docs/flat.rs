@@ -15,7 +15,9 @@ pub fn parse(text: &str, ctx: &mut Ctx) -> Result<RawPage, Located> {
     let lines: Vec<&str> = text.lines().collect();
     let header = lines.iter().position(|l| is_field_header(l));
     let (title, description) = title_and_description(&lines);
-    let (rows, end) = table_rows(&lines, header, |name| (name.trim_matches('`').to_string(), Depth::Unknown))?;
+    let (rows, end) = table_rows(&lines, header, |name| {
+        (name.trim_matches('`').to_string(), Depth::Unknown)
+    })?;
     Ok(RawPage {
         rendering: Rendering::Flat,
         title,

@@ -2,7 +2,7 @@
 //! level), enums inline (`` - `1`: label ``), `<br>` line breaks, ```` ```json ```` examples.
 
 use super::cell::{parse_cell, unescape};
-use super::common::{decode_entities, event_meta, is_separator, front_matter, pipe_cells};
+use super::common::{decode_entities, event_meta, front_matter, is_separator, pipe_cells};
 use super::detect::is_field_header;
 use super::error::Located;
 use super::model::Rendering;
@@ -31,7 +31,9 @@ pub fn parse(text: &str, ctx: &mut Ctx) -> Result<RawPage, Located> {
 pub fn key_value_rows(lines: &[&str]) -> Vec<(String, String)> {
     let Some(header) = lines.iter().position(|l| {
         let cells = pipe_cells(l);
-        l.trim_start().starts_with('|') && cells.len() == 2 && (cells[0] == "项目" || cells[0] == "基本")
+        l.trim_start().starts_with('|')
+            && cells.len() == 2
+            && (cells[0] == "项目" || cells[0] == "基本")
     }) else {
         return Vec::new();
     };
@@ -64,7 +66,10 @@ fn body_rows(lines: &[&str], ctx: &mut Ctx) -> Result<(Vec<Row>, usize), Located
         rows.push(row(t, i + 1)?);
     }
     if let Some(further) = lines[end..].iter().position(|l| is_field_header(l)) {
-        ctx.warn(end + further + 1, "a further field table: only the first table of a page is read");
+        ctx.warn(
+            end + further + 1,
+            "a further field table: only the first table of a page is read",
+        );
     }
     Ok((rows, end))
 }
@@ -87,7 +92,12 @@ fn row(line: &str, number: usize) -> Result<Row, Located> {
         return Err(Located::new(number, 1, "a table row without a field name"));
     }
     let doc_type = unescape(cells[1].trim_matches('`').trim());
-    let description = decode_entities(&cells[2..].join(" | ").replace("<br>", "\n").replace("<br/>", "\n"));
+    let description = decode_entities(
+        &cells[2..]
+            .join(" | ")
+            .replace("<br>", "\n")
+            .replace("<br/>", "\n"),
+    );
     let cell = parse_cell(&description).map_err(|m| Located::new(number, 1, m))?;
     Ok(Row {
         name,
@@ -99,7 +109,11 @@ fn row(line: &str, number: usize) -> Result<Row, Located> {
 }
 
 /// The first ```` ```json ```` block at or after line index `from`.
-pub fn fenced_example(lines: &[&str], from: usize, ctx: &mut Ctx) -> Result<Option<serde_json::Value>, Located> {
+pub fn fenced_example(
+    lines: &[&str],
+    from: usize,
+    ctx: &mut Ctx,
+) -> Result<Option<serde_json::Value>, Located> {
     let Some(open) = lines[from..]
         .iter()
         .position(|l| {
@@ -110,7 +124,11 @@ pub fn fenced_example(lines: &[&str], from: usize, ctx: &mut Ctx) -> Result<Opti
     else {
         return Ok(None);
     };
-    let Some(close) = lines[open + 1..].iter().position(|l| l.trim() == "```").map(|p| p + open + 1) else {
+    let Some(close) = lines[open + 1..]
+        .iter()
+        .position(|l| l.trim() == "```")
+        .map(|p| p + open + 1)
+    else {
         return Err(Located::new(open + 1, 1, "unclosed ```json block"));
     };
     let body = lines[open + 1..close].join("\n");

@@ -36,18 +36,24 @@ pub fn parse_file(path: &Path) -> Result<Parsed, DocError> {
 
 /// Reads and parses a page file.
 pub fn parse_file_with(path: &Path, options: Options) -> Result<Parsed, DocError> {
-    let file = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Located::new(1, 1, format!("cannot read the file: {e}")).in_file(&shown))?;
-    parse_bytes(&file, &bytes, options).map_err(|mut e| {
-        e.file = shown.clone();
-        e
-    }).map(|mut parsed| {
-        for w in &mut parsed.warnings {
-            w.file = shown.clone();
-        }
-        parsed
-    })
+    let bytes = std::fs::read(path)
+        .map_err(|e| Located::new(1, 1, format!("cannot read the file: {e}")).in_file(&shown))?;
+    parse_bytes(&file, &bytes, options)
+        .map_err(|mut e| {
+            e.file = shown.clone();
+            e
+        })
+        .map(|mut parsed| {
+            for w in &mut parsed.warnings {
+                w.file = shown.clone();
+            }
+            parsed
+        })
 }
 
 /// Parses a page's bytes; `file_name` names it in the model and in messages.
@@ -55,8 +61,15 @@ pub fn parse_bytes(file_name: &str, bytes: &[u8], options: Options) -> Result<Pa
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-            return Err(Located::new(line, 1, "not a text page: invalid UTF-8 (binary file?)").in_file(file_name));
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            return Err(
+                Located::new(line, 1, "not a text page: invalid UTF-8 (binary file?)")
+                    .in_file(file_name),
+            );
         }
     };
     parse_str(file_name, text, options)
@@ -78,10 +91,19 @@ fn parse_in(file_name: &str, text: &str, ctx: &mut Ctx) -> Result<Page, Located>
     }
     if let Some(pos) = text.find('\0') {
         let line = text[..pos].matches('\n').count() + 1;
-        return Err(Located::new(line, 1, "not a text page: NUL byte (binary file?)"));
+        return Err(Located::new(
+            line,
+            1,
+            "not a text page: NUL byte (binary file?)",
+        ));
     }
-    let rendering = detect::detect(text)
-        .ok_or_else(|| Located::new(1, 1, "no field table of a known rendering (source, markdown, text or flat) found"))?;
+    let rendering = detect::detect(text).ok_or_else(|| {
+        Located::new(
+            1,
+            1,
+            "no field table of a known rendering (source, markdown, text or flat) found",
+        )
+    })?;
     let raw = match rendering {
         Rendering::Source => source::parse(text, ctx)?,
         Rendering::Markdown => markdown::parse(text, ctx)?,

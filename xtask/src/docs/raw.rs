@@ -84,7 +84,13 @@ impl<'a> Ctx<'a> {
 
     /// Parses an example body whose first character is at (`line`, `col`); `whole` says whether the text
     /// must be one JSON value (a fenced block) or may go on after it (an unfenced example).
-    pub fn example(&mut self, text: &str, line: usize, col: usize, whole: bool) -> Result<Option<Value>, Located> {
+    pub fn example(
+        &mut self,
+        text: &str,
+        line: usize,
+        col: usize,
+        whole: bool,
+    ) -> Result<Option<Value>, Located> {
         let parsed = parse_json(text, whole);
         if parsed.is_err() {
             let uncommented = strip_comments(text);
@@ -99,12 +105,22 @@ impl<'a> Ctx<'a> {
             Ok(value) => Ok(Some(value)),
             Err(e) => {
                 let at_line = line + e.line().saturating_sub(1);
-                let at_col = if e.line() <= 1 { col + e.column().saturating_sub(1) } else { e.column().max(1) };
-                let message = format!("example is not valid JSON: {}", strip_position(&e.to_string()));
+                let at_col = if e.line() <= 1 {
+                    col + e.column().saturating_sub(1)
+                } else {
+                    e.column().max(1)
+                };
+                let message = format!(
+                    "example is not valid JSON: {}",
+                    strip_position(&e.to_string())
+                );
                 match self.options.invalid_example {
                     InvalidExample::Error => Err(Located::new(at_line, at_col, message)),
                     InvalidExample::Warn => {
-                        self.warn(at_line, format!("{message} (column {at_col}); no example kept"));
+                        self.warn(
+                            at_line,
+                            format!("{message} (column {at_col}); no example kept"),
+                        );
                         Ok(None)
                     }
                 }

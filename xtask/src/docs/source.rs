@@ -2,7 +2,10 @@
 //! flattened pipe table for the event, `<md-code-json>` or ```` ```json ```` examples, YAML front matter.
 
 use super::cell::{clean_label, parse_cell_with_items, unescape};
-use super::common::{attribute, decode_entities, drop_doc_links, event_meta, front_matter, pipe_cells, strip_tags, LineIndex};
+use super::common::{
+    attribute, decode_entities, drop_doc_links, event_meta, front_matter, pipe_cells, strip_tags,
+    LineIndex,
+};
 use super::error::Located;
 use super::model::{EnumItem, EventMeta, Permission, Rendering};
 use super::raw::{Ctx, Depth, RawPage, Row};
@@ -42,34 +45,59 @@ pub fn title_and_description(lines: &[&str]) -> (Option<String>, Option<String>)
         .iter()
         .map(|l| l.trim())
         .skip_while(|l| l.is_empty())
-        .take_while(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('<') && !l.starts_with(":::") && !l.starts_with('|'))
+        .take_while(|l| {
+            !l.is_empty()
+                && !l.starts_with('#')
+                && !l.starts_with('<')
+                && !l.starts_with(":::")
+                && !l.starts_with('|')
+        })
         .map(|l| drop_doc_links(&strip_tags(l)))
         .collect();
     let description = paragraph.join("\n");
-    (Some(title), (!description.is_empty()).then_some(description))
+    (
+        Some(title),
+        (!description.is_empty()).then_some(description),
+    )
 }
 
 /// `<md-dt-table>` … `</md-dt-table>` of the body: byte range of its inside. Further body tables are
 /// reported as warnings: a page has one schema, taken from the first table.
-fn find_body_table(text: &str, index: &LineIndex, ctx: &mut Ctx) -> Result<Option<(usize, usize)>, Located> {
+fn find_body_table(
+    text: &str,
+    index: &LineIndex,
+    ctx: &mut Ctx,
+) -> Result<Option<(usize, usize)>, Located> {
     let mut found = None;
     let mut from = 0;
     while let Some(open) = text[from..].find("<md-dt-table").map(|p| p + from) {
         let Some(close) = text[open..].find("</md-dt-table>").map(|p| p + open) else {
             let (line, col) = index.position(text, open);
-            return Err(Located::new(line, col, "unclosed <md-dt-table>: no </md-dt-table> follows"));
+            return Err(Located::new(
+                line,
+                col,
+                "unclosed <md-dt-table>: no </md-dt-table> follows",
+            ));
         };
         if found.is_none() {
             found = Some((open, close));
         } else {
-            ctx.warn(index.line(open), "a further body table: only the first table of a page is read");
+            ctx.warn(
+                index.line(open),
+                "a further body table: only the first table of a page is read",
+            );
         }
         from = close + 1;
     }
     Ok(found)
 }
 
-fn parse_rows(text: &str, start: usize, end: usize, index: &LineIndex) -> Result<Vec<Row>, Located> {
+fn parse_rows(
+    text: &str,
+    start: usize,
+    end: usize,
+    index: &LineIndex,
+) -> Result<Vec<Row>, Located> {
     let table = &text[..end];
     let mut rows = Vec::new();
     let mut from = match table[start..].find("</md-dt-thead>") {
@@ -89,7 +117,13 @@ fn parse_rows(text: &str, start: usize, end: usize, index: &LineIndex) -> Result
             (Some(c), Some(n)) if n < c => None,
             (c, _) => c,
         }
-        .ok_or_else(|| Located::new(line, col, "unclosed <md-dt-tr>: no </md-dt-tr> before the next row or the end of the table"))?;
+        .ok_or_else(|| {
+            Located::new(
+                line,
+                col,
+                "unclosed <md-dt-tr>: no </md-dt-tr> before the next row or the end of the table",
+            )
+        })?;
         let level = attribute(tag, "level")
             .ok_or_else(|| Located::new(line, col, "a body row without level=\"N\""))?;
         let level: usize = level
@@ -98,7 +132,14 @@ fn parse_rows(text: &str, start: usize, end: usize, index: &LineIndex) -> Result
             .map_err(|_| Located::new(line, col, format!("level=\"{level}\" is not a number")))?;
         let cells = row_cells(&table[tag_end + 1..close]);
         if cells.len() < 3 {
-            return Err(Located::new(line, col, format!("a body row needs 3 cells (name, type, description), found {}", cells.len())));
+            return Err(Located::new(
+                line,
+                col,
+                format!(
+                    "a body row needs 3 cells (name, type, description), found {}",
+                    cells.len()
+                ),
+            ));
         }
         let name = unescape(strip_tags(&cells[0]).trim());
         let doc_type = unescape(strip_tags(&cells[1]).trim());
@@ -106,7 +147,8 @@ fn parse_rows(text: &str, start: usize, end: usize, index: &LineIndex) -> Result
             return Err(Located::new(line, col, "a body row without a field name"));
         }
         let (description, items) = description_text(&cells[2]);
-        let cell = parse_cell_with_items(&description, items).map_err(|m| Located::new(line, col, m))?;
+        let cell =
+            parse_cell_with_items(&description, items).map_err(|m| Located::new(line, col, m))?;
         rows.push(Row {
             name,
             doc_type,
@@ -155,7 +197,9 @@ fn description_text(html: &str) -> (String, Vec<EnumItem>) {
             break;
         };
         let tag = &rest[pos..tag_end];
-        let inner_end = rest[tag_end..].find(close_tag).map_or(rest.len(), |p| p + tag_end);
+        let inner_end = rest[tag_end..]
+            .find(close_tag)
+            .map_or(rest.len(), |p| p + tag_end);
         let inner = strip_tags(&rest[tag_end + 1..inner_end]);
         let inner = inner.trim();
         if close_tag == "</md-enum-item>" {
@@ -165,20 +209,33 @@ fn description_text(html: &str) -> (String, Vec<EnumItem>) {
             });
         } else {
             let scope = attribute(tag, "name").unwrap_or("");
-            let label = if inner.is_empty() { attribute(tag, "desc").unwrap_or("") } else { inner };
+            let label = if inner.is_empty() {
+                attribute(tag, "desc").unwrap_or("")
+            } else {
+                inner
+            };
             out.push_str(&format!(" `{scope}` {label} "));
         }
         rest = &rest[(inner_end + close_tag.len()).min(rest.len())..];
     }
     out.push_str(rest);
-    let text = decode_entities(&strip_tags(&out.replace("<br>", "\n").replace("<br/>", "\n")));
+    let text = decode_entities(&strip_tags(
+        &out.replace("<br>", "\n").replace("<br/>", "\n"),
+    ));
     (text, items)
 }
 
 /// The first `<md-code-json>` or ```` ```json ```` block after `from`.
-fn find_example(text: &str, from: usize, index: &LineIndex, ctx: &mut Ctx) -> Result<Option<serde_json::Value>, Located> {
+fn find_example(
+    text: &str,
+    from: usize,
+    index: &LineIndex,
+    ctx: &mut Ctx,
+) -> Result<Option<serde_json::Value>, Located> {
     let rest = &text[from..];
-    let tag = rest.find("<md-code-json>").map(|p| (p + from, "<md-code-json>", "</md-code-json>"));
+    let tag = rest
+        .find("<md-code-json>")
+        .map(|p| (p + from, "<md-code-json>", "</md-code-json>"));
     let fence = ["```json", "``` json"]
         .iter()
         .filter_map(|f| rest.find(f).map(|p| (p + from, *f, "```")))
@@ -196,9 +253,16 @@ fn find_example(text: &str, from: usize, index: &LineIndex, ctx: &mut Ctx) -> Re
         (None, None) => return Ok(None),
     };
     let content_start = open + open_tag.len();
-    let Some(close) = text[content_start..].find(close_tag).map(|p| p + content_start) else {
+    let Some(close) = text[content_start..]
+        .find(close_tag)
+        .map(|p| p + content_start)
+    else {
         let (line, col) = index.position(text, open);
-        return Err(Located::new(line, col, format!("unclosed {open_tag}: no {close_tag} follows")));
+        return Err(Located::new(
+            line,
+            col,
+            format!("unclosed {open_tag}: no {close_tag} follows"),
+        ));
     };
     let (line, col) = index.position(text, content_start);
     ctx.example(&text[content_start..close], line, col, true)
@@ -249,7 +313,10 @@ fn flattened_meta(section: &str) -> Option<EventMeta> {
         .filter(|l| l.trim_start().starts_with('|') && !l.contains("---"))
         .map(pipe_cells)
         .collect();
-    let mut values = rows.iter().skip(1).map(|cells| cells.first().cloned().unwrap_or_default());
+    let mut values = rows
+        .iter()
+        .skip(1)
+        .map(|cells| cells.first().cloned().unwrap_or_default());
     let mut meta = EventMeta {
         event_type: values.next().filter(|v| !v.is_empty()),
         app_types: super::common::words(&values.next().unwrap_or_default()),

@@ -15,11 +15,9 @@ pub fn parse(text: &str, ctx: &mut Ctx) -> Result<RawPage, Located> {
     let lines: Vec<&str> = text.lines().collect();
     let header = lines.iter().position(|l| is_field_header(l));
     let (title, description) = title_and_description(&lines);
-    let (rows, end) = table_rows(&lines, header, |name| {
-        match name.strip_prefix('└') {
-            Some(rest) => (rest.trim().to_string(), Depth::Nested),
-            None => (name.to_string(), Depth::Top),
-        }
+    let (rows, end) = table_rows(&lines, header, |name| match name.strip_prefix('└') {
+        Some(rest) => (rest.trim().to_string(), Depth::Nested),
+        None => (name.to_string(), Depth::Top),
     })?;
     Ok(RawPage {
         rendering: Rendering::Text,
@@ -91,8 +89,16 @@ pub fn table_rows(
 }
 
 /// An example not fenced: the JSON value starting on the first line that begins with `{` at or after `from`.
-pub fn unfenced_example(lines: &[&str], from: usize, ctx: &mut Ctx) -> Result<Option<serde_json::Value>, Located> {
-    let Some(start) = lines[from..].iter().position(|l| l.trim_start().starts_with('{')).map(|p| p + from) else {
+pub fn unfenced_example(
+    lines: &[&str],
+    from: usize,
+    ctx: &mut Ctx,
+) -> Result<Option<serde_json::Value>, Located> {
+    let Some(start) = lines[from..]
+        .iter()
+        .position(|l| l.trim_start().starts_with('{'))
+        .map(|p| p + from)
+    else {
         return Ok(None);
     };
     let rest = lines[start..].join("\n");

@@ -53,13 +53,20 @@ impl Arena {
     fn into_fields(mut self) -> Vec<Field> {
         let roots = std::mem::take(&mut self.roots);
         let mut slots: Vec<Option<Node>> = self.nodes.into_iter().map(Some).collect();
-        roots.into_iter().map(|r| take_field(&mut slots, r)).collect()
+        roots
+            .into_iter()
+            .map(|r| take_field(&mut slots, r))
+            .collect()
     }
 }
 
 fn take_field(slots: &mut [Option<Node>], id: usize) -> Field {
     let node = slots[id].take().expect("each node has one parent");
-    let children = node.children.iter().map(|&c| take_field(slots, c)).collect();
+    let children = node
+        .children
+        .iter()
+        .map(|&c| take_field(slots, c))
+        .collect();
     Field {
         name: node.row.name,
         doc_type: node.row.doc_type,
@@ -70,7 +77,11 @@ fn take_field(slots: &mut [Option<Node>], id: usize) -> Field {
 }
 
 /// Builds the tree. Types are checked here (unknown syntax is an error at the row's line).
-pub fn build(rows: Vec<Row>, example: Option<&Value>, ctx: &mut Ctx) -> Result<Vec<Field>, Located> {
+pub fn build(
+    rows: Vec<Row>,
+    example: Option<&Value>,
+    ctx: &mut Ctx,
+) -> Result<Vec<Field>, Located> {
     for row in &rows {
         DocType::parse(&row.doc_type).map_err(|m| Located::new(row.line, 1, m))?;
     }
@@ -87,7 +98,10 @@ fn duplicate(row: &Row, first: &Row) -> Located {
     Located::new(
         row.line,
         1,
-        format!("duplicate field `{}` (first at line {}) under the same parent", row.name, first.line),
+        format!(
+            "duplicate field `{}` (first at line {}) under the same parent",
+            row.name, first.line
+        ),
     )
 }
 
@@ -201,7 +215,10 @@ impl<'v> Recovery<'v> {
                 return Err(Located::new(
                     row.line,
                     1,
-                    format!("`{}` is marked as nested but no object is open above it", row.name),
+                    format!(
+                        "`{}` is marked as nested but no object is open above it",
+                        row.name
+                    ),
                 ));
             }
             let fits: Vec<(usize, Fit)> = (lowest..=highest)
@@ -215,21 +232,34 @@ impl<'v> Recovery<'v> {
                     .map(|c| arena.nodes[c].row.clone());
                 return Err(match first {
                     Some(first) => duplicate(&row, &first),
-                    None => Located::new(row.line, 1, format!("`{}` fits under no open object", row.name)),
+                    None => Located::new(
+                        row.line,
+                        1,
+                        format!("`{}` fits under no open object", row.name),
+                    ),
                 });
             }
-            let &(chosen, _) = fits.iter().find(|&&(_, f)| f == best).expect("best is one of them");
+            let &(chosen, _) = fits
+                .iter()
+                .find(|&&(_, f)| f == best)
+                .expect("best is one of them");
             let rivals = fits
                 .iter()
                 .filter(|&&(i, f)| i != chosen && f >= Fit::Unknown.min(best))
                 .count();
             if best < Fit::Expected && rivals > 0 {
-                let parent = stack[chosen]
-                    .node
-                    .map_or("the body".to_string(), |p| format!("`{}` (line {})", arena.nodes[p].row.name, arena.nodes[p].row.line));
+                let parent = stack[chosen].node.map_or("the body".to_string(), |p| {
+                    format!(
+                        "`{}` (line {})",
+                        arena.nodes[p].row.name, arena.nodes[p].row.line
+                    )
+                });
                 ctx.warn(
                     row.line,
-                    format!("cannot place `{}` with certainty: put under {parent}", row.name),
+                    format!(
+                        "cannot place `{}` with certainty: put under {parent}",
+                        row.name
+                    ),
                 );
             }
             while stack.len() > chosen + 1 {
@@ -250,7 +280,9 @@ impl<'v> Recovery<'v> {
             let id = arena.add(parent_node, row);
             if let Some(object) = opens {
                 let expected = match &object {
-                    DocType::Named(name) => self.known.get(name).map(|c| c.iter().cloned().collect()),
+                    DocType::Named(name) => {
+                        self.known.get(name).map(|c| c.iter().cloned().collect())
+                    }
                     _ => None,
                 };
                 stack.push(Open {
@@ -273,12 +305,19 @@ impl<'v> Recovery<'v> {
         if let Some(missing) = open.expected.as_ref().and_then(|e| e.front()) {
             ctx.warn(
                 node.row.line,
-                format!("`{}` lists fewer fields than its type `{}` did before (no `{missing}`)", node.row.name, node.row.doc_type),
+                format!(
+                    "`{}` lists fewer fields than its type `{}` did before (no `{missing}`)",
+                    node.row.name, node.row.doc_type
+                ),
             );
         }
         if let Some(DocType::Named(name)) = object_part(&node.row.doc_type) {
             if !node.children.is_empty() && !self.known.contains_key(&name) {
-                let names = node.children.iter().map(|&c| arena.nodes[c].row.name.clone()).collect();
+                let names = node
+                    .children
+                    .iter()
+                    .map(|&c| arena.nodes[c].row.name.clone())
+                    .collect();
                 self.known.insert(name, names);
             }
         }

@@ -34,11 +34,13 @@ impl DocType {
         }
         if let Some(inner) = lower.strip_prefix("map<").and_then(|r| r.strip_suffix('>')) {
             let inner = &t[4..4 + inner.len()];
-            let (key, value) = inner
-                .split_once(',')
-                .ok_or_else(|| format!("unknown type syntax `{t}`: a map needs `map<key, value>`"))?;
+            let (key, value) = inner.split_once(',').ok_or_else(|| {
+                format!("unknown type syntax `{t}`: a map needs `map<key, value>`")
+            })?;
             if DocType::parse(key)? != DocType::String {
-                return Err(format!("unknown type syntax `{t}`: map keys must be strings"));
+                return Err(format!(
+                    "unknown type syntax `{t}`: map keys must be strings"
+                ));
             }
             return Ok(DocType::Map(Box::new(DocType::parse(value)?)));
         }
@@ -83,8 +85,14 @@ mod tests {
             DocType::parse("app_scope[]").unwrap(),
             Array(Box::new(Named("app_scope".into())))
         );
-        assert_eq!(DocType::parse("list<string>").unwrap(), Array(Box::new(String)));
-        assert_eq!(DocType::parse("map<string, int>").unwrap(), Map(Box::new(Integer)));
+        assert_eq!(
+            DocType::parse("list<string>").unwrap(),
+            Array(Box::new(String))
+        );
+        assert_eq!(
+            DocType::parse("map<string, int>").unwrap(),
+            Map(Box::new(Integer))
+        );
         assert_eq!(DocType::parse("-").unwrap(), Object);
         assert_eq!(DocType::parse("list").unwrap(), Array(Box::new(Any)));
         assert_eq!(

@@ -8,7 +8,10 @@ use xtask::docs::{self, Options, Page};
 
 /// The repository root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// A seed page under `schema/docs/` by its number prefix (`"003"`).
