@@ -1,0 +1,288 @@
+//! One WebSocket connection: open it, then ping, read frames, dispatch events and acknowledge them
+//! until it ends.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, watch};
+use tokio::time::{sleep_until, timeout, Instant};
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use super::config::{ClientConfig, ClientConfigUpdate, Options};
+use super::endpoint::Endpoint;
+use super::error::WsError;
+use super::frame::{
+    Frame, MessageType, HEADER_BIZ_RT, HEADER_MESSAGE_ID, HEADER_SEQ, HEADER_SUM, HEADER_TRACE_ID,
+    METHOD_CONTROL, METHOD_DATA,
+};
+use super::reassembly::Reassembly;
+use crate::dispatch::Dispatcher;
+
+pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// How many acknowledgements may wait for the socket.
+const ACK_QUEUE: usize = 256;
+
+/// Opens the WebSocket, turning a refused handshake into [`WsError::HandshakeRefused`].
+pub(crate) async fn open(endpoint: &Endpoint, options: &Options) -> Result<Socket, WsError> {
+    let limit = options.connect_timeout;
+    let connecting = tokio_tungstenite::connect_async(endpoint.url.as_str());
+    match timeout(limit, connecting).await {
+        Err(_) => Err(WsError::Timeout {
+            during: "websocket handshake",
+            limit,
+        }),
+        Ok(Ok((socket, _))) => Ok(socket),
+        Ok(Err(tungstenite::Error::Http(response))) => Err(handshake_refusal(&response)),
+        Ok(Err(e)) => Err(WsError::websocket("handshake", e)),
+    }
+}
+
+fn handshake_refusal<B>(response: &tungstenite::http::Response<B>) -> WsError {
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let http_status = response.status().as_u16();
+    let number = |name: &str| header(name).and_then(|v| v.trim().parse::<i64>().ok());
+    WsError::HandshakeRefused {
+        http_status,
+        status: number("handshake-status").unwrap_or(i64::from(http_status)),
+        auth_code: number("handshake-autherrcode").unwrap_or(0),
+        message: header("handshake-msg").unwrap_or_else(|| {
+            response
+                .status()
+                .canonical_reason()
+                .unwrap_or_default()
+                .to_owned()
+        }),
+    }
+}
+
+/// A connected session; [`Session::run`] returns why it ended.
+pub(crate) struct Session<'a> {
+    pub(crate) endpoint: &'a Endpoint,
+    pub(crate) options: &'a Options,
+    pub(crate) config: &'a watch::Sender<ClientConfig>,
+    pub(crate) dispatcher: &'a Arc<Dispatcher>,
+}
+
+impl Session<'_> {
+    /// Runs the connection until it fails, goes silent or is closed.
+    pub(crate) async fn run(&self, socket: Socket) -> WsError {
+        let (mut sink, mut stream) = socket.split();
+        let (ack_tx, mut ack_rx) = mpsc::channel::<Frame>(ACK_QUEUE);
+        let mut reassembly = Reassembly::new(self.options.reassembly);
+        let mut last_ping = Instant::now();
+        let mut next_ping = last_ping;
+        let mut last_frame = last_ping;
+        let write_limit = self.options.write_timeout;
+        loop {
+            let ping_interval = self.config.borrow().ping_interval;
+            let silence_limit = ping_interval + self.options.pong_timeout;
+            let outgoing = tokio::select! {
+                _ = sleep_until(next_ping) => {
+                    last_ping = Instant::now();
+                    next_ping = last_ping + ping_interval;
+                    tracing::debug!(conn_id = %self.endpoint.conn_id, "ping");
+                    Frame::ping(self.endpoint.service_id)
+                }
+                _ = sleep_until(last_frame + silence_limit) => {
+                    return WsError::Timeout { during: "waiting for a frame", limit: silence_limit };
+                }
+                Some(ack) = ack_rx.recv() => ack,
+                message = stream.next() => {
+                    last_frame = Instant::now();
+                    match message {
+                        None | Some(Ok(Message::Close(_))) => return WsError::Closed,
+                        Some(Err(e)) => return WsError::websocket("read", e),
+                        Some(Ok(Message::Binary(bytes))) => {
+                            if let Some(interval) = self.on_frame(&bytes, &mut reassembly, &ack_tx) {
+                                next_ping = last_ping + interval;
+                            }
+                        }
+                        Some(Ok(_)) => {}
+                    }
+                    continue;
+                }
+            };
+            let bytes = outgoing.to_bytes();
+            match timeout(write_limit, sink.send(Message::Binary(bytes.into()))).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => return WsError::websocket("write", e),
+                Err(_) => {
+                    return WsError::Timeout {
+                        during: "websocket write",
+                        limit: write_limit,
+                    }
+                }
+            }
+        }
+    }
+
+    /// Handles one binary message; returns the new ping interval when a pong changed it.
+    fn on_frame(
+        &self,
+        bytes: &[u8],
+        reassembly: &mut Reassembly,
+        acks: &mpsc::Sender<Frame>,
+    ) -> Option<Duration> {
+        let frame = match Frame::from_bytes(bytes) {
+            Ok(frame) => frame,
+            Err(e) => {
+                tracing::warn!(error = %e, "dropping a message that is not a frame");
+                return None;
+            }
+        };
+        match frame.method {
+            METHOD_CONTROL => self.on_control(&frame),
+            METHOD_DATA => {
+                self.on_data(frame, reassembly, acks);
+                None
+            }
+            other => {
+                tracing::warn!(method = other, "dropping a frame of unknown method");
+                None
+            }
+        }
+    }
+
+    fn on_control(&self, frame: &Frame) -> Option<Duration> {
+        if frame.message_type() != Some(MessageType::Pong) {
+            return None;
+        }
+        tracing::debug!(conn_id = %self.endpoint.conn_id, "pong");
+        let payload = frame.payload_bytes();
+        if payload.is_empty() {
+            return None;
+        }
+        let update: ClientConfigUpdate = match serde_json::from_slice(payload) {
+            Ok(update) => update,
+            Err(e) => {
+                tracing::warn!(error = %e, "ignoring a pong whose configuration does not parse");
+                return None;
+            }
+        };
+        let before = *self.config.borrow();
+        self.config.send_if_modified(|config| {
+            update.apply_to(config);
+            *config != before
+        });
+        let after = *self.config.borrow();
+        if after == before {
+            return None;
+        }
+        tracing::info!(config = ?after, "configuration updated by the server");
+        (after.ping_interval != before.ping_interval).then_some(after.ping_interval)
+    }
+
+    fn on_data(&self, mut frame: Frame, reassembly: &mut Reassembly, acks: &mpsc::Sender<Frame>) {
+        let number = |key: &str, default: usize| {
+            frame
+                .header(key)
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(default)
+        };
+        let (sum, seq) = (number(HEADER_SUM, 1), number(HEADER_SEQ, 0));
+        let message_id = frame
+            .header(HEADER_MESSAGE_ID)
+            .unwrap_or_default()
+            .to_owned();
+        let trace_id = frame.header(HEADER_TRACE_ID).unwrap_or_default().to_owned();
+        let payload = if sum > 1 {
+            let part = frame.payload.take().unwrap_or_default();
+            match reassembly.add(&message_id, sum, seq, &part, std::time::Instant::now()) {
+                Ok(Some(whole)) => whole,
+                Ok(None) => return,
+                Err(e) => {
+                    tracing::warn!(%message_id, error = %e, "dropping a split message");
+                    return;
+                }
+            }
+        } else {
+            frame.payload.take().unwrap_or_default()
+        };
+        let kind = frame.message_type();
+        if !matches!(kind, Some(MessageType::Event | MessageType::Card)) {
+            tracing::warn!(%message_id, kind = ?frame.header("type"), "ignoring a data frame of unknown type");
+            return;
+        }
+        tracing::debug!(%message_id, %trace_id, bytes = payload.len(), "event received");
+        let dispatcher = Arc::clone(self.dispatcher);
+        let acks = acks.clone();
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let code = match dispatcher.dispatch(&payload).await {
+                Ok(outcome) => {
+                    tracing::debug!(%message_id, ?outcome, "event dispatched");
+                    200
+                }
+                Err(e) => {
+                    tracing::warn!(%message_id, %trace_id, error = %e, "event not handled");
+                    500
+                }
+            };
+            let ack = acknowledgement(frame, code, started.elapsed());
+            if acks.send(ack).await.is_err() {
+                tracing::warn!(%message_id, "connection closed before the acknowledgement; the server will deliver again");
+            }
+        });
+    }
+}
+
+/// The answer to a data frame: the same frame with `biz_rt` and the handler's result as payload.
+pub(crate) fn acknowledgement(mut frame: Frame, code: u16, elapsed: Duration) -> Frame {
+    frame.push_header(HEADER_BIZ_RT, elapsed.as_millis().to_string());
+    let body = serde_json::json!({ "code": code, "headers": {}, "data": null });
+    frame.payload = Some(body.to_string().into_bytes());
+    frame
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acknowledgement_keeps_the_frame_and_adds_the_result() {
+        let mut frame = Frame {
+            seq_id: 5,
+            method: METHOD_DATA,
+            payload: Some(b"{\"schema\":\"2.0\"}".to_vec()),
+            ..Frame::default()
+        };
+        frame.push_header(HEADER_MESSAGE_ID, "m1");
+        let ack = acknowledgement(frame, 500, Duration::from_millis(42));
+        assert_eq!(ack.seq_id, 5);
+        assert_eq!(ack.header(HEADER_MESSAGE_ID), Some("m1"));
+        assert_eq!(ack.header(HEADER_BIZ_RT), Some("42"));
+        let body: serde_json::Value = serde_json::from_slice(ack.payload_bytes()).unwrap();
+        assert_eq!(body["code"], 500);
+    }
+
+    #[test]
+    fn refused_handshake_reads_the_status_headers() {
+        let response = tungstenite::http::Response::builder()
+            .status(400)
+            .header("Handshake-Status", "514")
+            .header("Handshake-Msg", "too many connections")
+            .header("Handshake-Autherrcode", "1000040350")
+            .body(())
+            .unwrap();
+        let err = handshake_refusal(&response);
+        assert!(err.is_fatal(), "{err}");
+        assert!(err.to_string().contains("too many connections"), "{err}");
+        let plain = tungstenite::http::Response::builder()
+            .status(502)
+            .body(())
+            .unwrap();
+        let err = handshake_refusal(&plain);
+        assert!(!err.is_fatal());
+        assert!(err.to_string().contains("502"), "{err}");
+    }
+}
