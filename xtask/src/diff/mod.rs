@@ -8,6 +8,7 @@
 mod change;
 pub mod cli;
 mod group;
+mod linediff;
 mod lists;
 mod page;
 mod render;

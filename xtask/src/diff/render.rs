@@ -5,6 +5,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use super::change::{Change, ChangeKind, Compat, EnumValue, Location};
+use super::linediff::changed_lines;
 use super::verdict;
 use super::walk::plain;
 
@@ -33,6 +34,17 @@ pub fn render(old_name: &str, new_name: &str, changes: &[Change]) -> String {
         }
     }
     out
+}
+
+/// A code fence longer than any run of backticks in the lines it encloses.
+fn fence_for(lines: &[String]) -> String {
+    let longest = lines
+        .iter()
+        .flat_map(|line| line.split(|c| c != '`'))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
 }
 
 fn class_name(compat: Compat) -> &'static str {
@@ -69,8 +81,16 @@ fn write_change(out: &mut String, change: &Change) {
         let _ = writeln!(out, "  - also at {}", also.join(", "));
     }
     if let ChangeKind::TextChanged { old, new } = &change.kind {
-        let _ = writeln!(out, "  - old: {}", old.as_deref().unwrap_or("(none)"));
-        let _ = writeln!(out, "  - new: {}", new.as_deref().unwrap_or("(none)"));
+        let lines = changed_lines(
+            old.as_deref().unwrap_or_default(),
+            new.as_deref().unwrap_or_default(),
+        );
+        let fence = fence_for(&lines);
+        let _ = writeln!(out, "  {fence}diff");
+        for line in lines {
+            let _ = writeln!(out, "  {line}");
+        }
+        let _ = writeln!(out, "  {fence}");
     }
     if let Some(reason) = change.kind.reason() {
         let _ = writeln!(out, "  - why {}: {reason}", class_name(change.compat()));
