@@ -1,0 +1,289 @@
+//! `cargo xtask diff` on real pages: seeds 002 → 003, the version pairs of `../shared/corpus/formats/`
+//! (listed in its README), and the same page in two renderings, which must differ only where the page
+//! does. In CI (`CI=true`) a missing corpus fails; elsewhere its tests say they skipped.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use xtask::diff::cli::load;
+use xtask::diff::{diff_schemas, exit_code, render, verdict, Change, ChangeKind, Compat, Location};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the repository")
+        .to_path_buf()
+}
+
+fn schema_of(path: &Path) -> Value {
+    load(path).unwrap_or_else(|e| panic!("{e}")).schema
+}
+
+fn diff_files(old: &Path, new: &Path) -> Vec<Change> {
+    diff_schemas(&schema_of(old), &schema_of(new))
+}
+
+fn seed(prefix: &str) -> PathBuf {
+    let docs = root().join("schema/docs");
+    std::fs::read_dir(&docs)
+        .expect("schema/docs/ is readable")
+        .map(|entry| entry.expect("a directory entry").path())
+        .find(|path| {
+            path.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+        })
+        .unwrap_or_else(|| panic!("no seed {prefix}_* in {}", docs.display()))
+}
+
+fn corpus_dir() -> Option<PathBuf> {
+    let dir = root().join("../shared/corpus");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "the corpus is missing at {} (CI=true)",
+        dir.display()
+    );
+    println!("corpus not found at {}: skipped", dir.display());
+    None
+}
+
+/// The field paths of the changes of one kind.
+fn paths_where(changes: &[Change], matches: impl Fn(&ChangeKind) -> bool) -> Vec<String> {
+    changes
+        .iter()
+        .filter(|c| matches(&c.kind))
+        .flat_map(|c| match &c.location {
+            Location::Field { paths, .. } => paths.clone(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn seeds_002_to_003_add_token_types_and_i18n_key_values_both_compatible() {
+    let (old, new) = (seed("002"), seed("003"));
+    let changes = diff_files(&old, &new);
+
+    let added = paths_where(&changes, |k| matches!(k, ChangeKind::FieldAdded { .. }));
+    assert_eq!(
+        added,
+        [
+            "event.online_version.scopes[].token_types",
+            "event.under_audit_version.scopes[].token_types"
+        ]
+    );
+    let i18n_key = changes
+        .iter()
+        .find(|c| matches!(c.kind, ChangeKind::EnumValuesAdded(_)))
+        .expect("i18n_key values added");
+    let ChangeKind::EnumValuesAdded(values) = &i18n_key.kind else {
+        unreachable!()
+    };
+    let values: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+    assert!(
+        values.contains(&"zh_hk") && values.contains(&"ko_kr"),
+        "{values:?}"
+    );
+    assert_eq!(
+        i18n_key.location,
+        Location::Field {
+            paths: vec![
+                "event.online_version.i18n[].i18n_key".into(),
+                "event.under_audit_version.i18n[].i18n_key".into()
+            ],
+            owner: Some("app_i18n_info".into())
+        }
+    );
+    assert_eq!(verdict(&changes), Some(Compat::Compatible));
+    assert_eq!(exit_code(&changes), 3);
+    insta::assert_snapshot!(
+        "seeds_002_to_003",
+        render(&file_name(&old), &file_name(&new), &changes)
+    );
+}
+
+#[test]
+fn a_page_against_itself_has_no_change() {
+    let page = seed("003");
+    assert_eq!(diff_files(&page, &page), Vec::new());
+}
+
+fn run_cli(args: &[&Path]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("diff")
+        .args(args)
+        .output()
+        .expect("the xtask binary runs");
+    (
+        output.status.code().expect("an exit status"),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_command_exits_with_the_documented_status() {
+    let (old, new) = (seed("002"), seed("003"));
+    let (code, stdout, _) = run_cli(&[&old, &new]);
+    assert_eq!(code, 3, "{stdout}");
+    assert!(stdout
+        .contains("`event.online_version.scopes[].token_types` (in `app_scope`): field added"));
+
+    assert_eq!(run_cli(&[&new, &new]).0, 0);
+
+    // A breaking change: the newer schema loses a field.
+    let dir = std::env::temp_dir().join(format!("xtask-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut schema = schema_of(&new);
+    schema["properties"]["event"]["properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("app_status");
+    let (old_json, new_json) = (dir.join("old.schema.json"), dir.join("new.schema.json"));
+    std::fs::write(&old_json, schema_of(&new).to_string()).unwrap();
+    std::fs::write(&new_json, schema.to_string()).unwrap();
+    let (code, stdout, _) = run_cli(&[&old_json, &new_json]);
+    assert_eq!(code, 4, "{stdout}");
+    assert!(
+        stdout.contains("`event.app_status`: field removed"),
+        "{stdout}"
+    );
+
+    let missing = dir.join("missing.md");
+    let (code, _, stderr) = run_cli(&[&missing, &new]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("missing.md"), "{stderr}");
+
+    std::fs::write(&new_json, "{\n  \"type\": ").unwrap();
+    let (code, _, stderr) = run_cli(&[&old_json, &new_json]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("new.schema.json:2:"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    assert_eq!(run_cli(&[&old]).0, 2, "a usage error");
+    let help = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["diff", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("4  at least one breaking change"), "{help}");
+}
+
+#[test]
+fn im_message_receive_2024_to_2026_adds_mentioned_type() {
+    let Some(corpus) = corpus_dir() else { return };
+    let formats = corpus.join("formats");
+    let changes = diff_files(
+        &formats.join("a_riba_im_message_receive_v1__old2024.md"),
+        &formats.join("a_riba_im_message_receive_v1__new2026.md"),
+    );
+    let added = paths_where(&changes, |k| matches!(k, ChangeKind::FieldAdded { .. }));
+    assert_eq!(added, ["event.message.mentions[].mentioned_type"]);
+    assert_eq!(verdict(&changes), Some(Compat::Compatible), "{changes:#?}");
+}
+
+#[test]
+fn bitable_record_changed_old_to_new_changes_no_field() {
+    let Some(corpus) = corpus_dir() else { return };
+    let formats = corpus.join("formats");
+    let changes = diff_files(
+        &formats.join("c_dochub_drive_file_bitable_record_changed_v1__old.md"),
+        &formats.join("c_riba_drive_file_bitable_record_changed_v1__new.md"),
+    );
+    let field_changes: Vec<&Change> = changes
+        .iter()
+        .filter(|c| matches!(c.location, Location::Field { .. }))
+        .collect();
+    assert!(field_changes.is_empty(), "{field_changes:#?}");
+    // The newer page accepts one more permission for the subscription.
+    assert_eq!(
+        changes,
+        vec![Change {
+            location: Location::Event("permissions"),
+            kind: ChangeKind::EntriesAdded(vec!["base:record:read (检索特定记录)".into()]),
+        }]
+    );
+}
+
+/// An API page: the parser reads the first table of such a page (the query parameters), which both
+/// versions share; `need_rsvp_status`, added to the request body, is not part of the schema.
+#[test]
+fn calendar_freebusy_api_pages_compare_without_error() {
+    let Some(corpus) = corpus_dir() else { return };
+    let formats = corpus.join("formats");
+    let old = schema_of(&formats.join("c_dochub_api_calendar_v4_freebusy_batch__old.md"));
+    let new = schema_of(&formats.join("c_riba_api_calendar_v4_freebusy_batch__new.md"));
+    assert!(old["properties"].get("user_id_type").is_some(), "{old:#}");
+    assert_eq!(diff_schemas(&old, &new), Vec::new());
+}
+
+#[test]
+fn one_page_in_several_renderings_has_no_change() {
+    let Some(corpus) = corpus_dir() else { return };
+    let formats = corpus.join("formats");
+    let pairs = [
+        (
+            "c_riba_app_version_publish_apply_v6.md",
+            "a_riba_app_version_publish_apply_v6.md",
+        ),
+        (
+            "c_riba_app_version_publish_apply_v6.md",
+            "c_dochub_app_version_publish_apply_v6.md",
+        ),
+        (
+            "c_riba_approval_instance_status_event.md",
+            "a_riba_approval_instance_status_event.md",
+        ),
+    ];
+    for (old, new) in pairs {
+        let changes = diff_files(&formats.join(old), &formats.join(new));
+        assert_eq!(changes, Vec::new(), "{old} → {new}");
+    }
+}
+
+/// `events-source/` and `events-rendered/` hold the same 128 pages in two renderings; where both are the
+/// same version (same `updateTime`), their schemas must have no change at all.
+#[test]
+fn the_same_page_version_in_source_and_markdown_has_no_change() {
+    let Some(corpus) = corpus_dir() else { return };
+    let mut names: Vec<PathBuf> = std::fs::read_dir(corpus.join("events-source"))
+        .expect("events-source/ is readable")
+        .map(|entry| entry.expect("a directory entry").path())
+        .collect();
+    names.sort();
+    let (mut same_version, mut newer, mut noisy) = (0, 0, Vec::new());
+    for source in names {
+        let rendered = corpus
+            .join("events-rendered")
+            .join(source.file_name().unwrap());
+        let (old, new) = (schema_of(&source), schema_of(&rendered));
+        let changes = diff_schemas(&old, &new);
+        let time = |s: &Value| s["x-lark-page"]["update_time"].as_str().map(str::to_owned);
+        if time(&old).is_some() && time(&old) == time(&new) {
+            same_version += 1;
+            if !changes.is_empty() {
+                noisy.push(render(&file_name(&source), "(markdown)", &changes));
+            }
+        } else {
+            newer += 1;
+        }
+    }
+    println!(
+        "{same_version} pages of the same version in both renderings, {newer} newer in markdown"
+    );
+    assert!(
+        same_version >= 100,
+        "only {same_version} pairs of the same version"
+    );
+    assert!(noisy.is_empty(), "{}", noisy.join("\n"));
+}
