@@ -135,6 +135,7 @@ fn codegen_command(check: bool, docs: Option<PathBuf>, out: Option<PathBuf>) -> 
             }
         };
     }
+    let summary = xtask::diff::summary::schema_changes(&output.files, &target.schema_dir);
     match codegen::write(&output, &target) {
         Ok(changes) => {
             for d in &changes {
@@ -144,6 +145,7 @@ fn codegen_command(check: bool, docs: Option<PathBuf>, out: Option<PathBuf>) -> 
                     Drift::Extra(p) => eprintln!("deleted {}", shown(p)),
                 }
             }
+            print!("{summary}");
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -12,6 +12,7 @@ mod linediff;
 mod lists;
 mod page;
 mod render;
+pub mod summary;
 mod text;
 mod walk;
 

@@ -11,12 +11,17 @@ use super::walk::plain;
 
 /// Renders the changes from the page `old_name` to the page `new_name`, breaking ones first.
 pub fn render(old_name: &str, new_name: &str, changes: &[Change]) -> String {
+    render_titled(&format!("{old_name} → {new_name}"), changes)
+}
+
+/// Renders the changes under a heading that starts with `title`, breaking ones first.
+pub fn render_titled(title: &str, changes: &[Change]) -> String {
     let mut out = String::new();
     let headline = match verdict(changes) {
         None => "no change".to_owned(),
         Some(compat) => format!("{}, {}", class_name(compat), compat.release()),
     };
-    let _ = writeln!(out, "## {old_name} → {new_name}: {headline}");
+    let _ = writeln!(out, "## {title}: {headline}");
     for compat in [Compat::Breaking, Compat::Compatible] {
         let of_class: Vec<&Change> = changes.iter().filter(|c| c.compat() == compat).collect();
         if of_class.is_empty() {
