@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use lark_events::dispatch::{Dispatcher, DEFAULT_DEDUP_CAPACITY};
 use lark_events::envelope::EventEnvelope;
 use lark_events::webhook::{self, Config, Webhook, DEFAULT_MAX_BODY_BYTES};
+use lark_events::ws;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -24,6 +25,20 @@ struct Cli {
 enum Command {
     /// Receive events by webhook (reads LARK_VERIFICATION_TOKEN and LARK_ENCRYPT_KEY).
     Serve(ServeArgs),
+    /// Receive events over the long connection (reads LARK_APP_ID, LARK_APP_SECRET and, optionally,
+    /// LARK_DOMAIN).
+    Connect(ConnectArgs),
+}
+
+#[derive(Args)]
+struct ConnectArgs {
+    /// Open platform base URL (default: LARK_DOMAIN, else https://open.feishu.cn; use
+    /// https://open.larksuite.com for Lark).
+    #[arg(long)]
+    domain: Option<String>,
+    /// How many recent event ids are remembered to drop duplicate deliveries (0: off).
+    #[arg(long, default_value_t = DEFAULT_DEDUP_CAPACITY)]
+    dedup_capacity: usize,
 }
 
 #[derive(Args)]
@@ -50,10 +65,13 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
+        // A closed stderr must not take request handling down with it.
+        .log_internal_errors(false)
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let result = match Cli::parse().command {
         Command::Serve(args) => serve(args).await,
+        Command::Connect(args) => connect(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -95,6 +113,28 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|error| format!("server failed: {error}"))
+}
+
+async fn connect(args: ConnectArgs) -> Result<(), String> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let app_id = env("LARK_APP_ID").ok_or("LARK_APP_ID is not set")?;
+    let app_secret = env("LARK_APP_SECRET").ok_or("LARK_APP_SECRET is not set")?;
+    let domain = args
+        .domain
+        .or_else(|| env("LARK_DOMAIN"))
+        .unwrap_or_else(|| ws::FEISHU_DOMAIN.to_owned());
+    let dispatcher = Dispatcher::new()
+        .dedup_capacity(args.dedup_capacity)
+        .fallback(print_event);
+    let client = ws::Client::new(
+        ws::Credentials::new(app_id, app_secret),
+        ws::Options::default().domain(domain),
+        dispatcher,
+    );
+    client
+        .run_until(shutdown_signal())
+        .await
+        .map_err(|error| format!("long connection stopped: {error}"))
 }
 
 /// Prints the event body on one line: a parsed body has line breaks only as whitespace between
