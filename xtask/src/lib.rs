@@ -8,3 +8,4 @@ pub mod codegen;
 pub mod diff;
 pub mod docs;
 pub mod schema;
+pub mod timing;

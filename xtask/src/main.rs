@@ -38,6 +38,15 @@ enum Command {
         #[arg(long, requires = "docs")]
         out: Option<PathBuf>,
     },
+    /// Time the schemas of every page in the given folders (use a release build for real figures).
+    Timing {
+        /// Folders of pages.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// How many rounds to average over.
+        #[arg(long, default_value_t = 10)]
+        rounds: u32,
+    },
     /// Compare two versions of a page (any renderings, or their *.json schemas) and classify each change.
     #[command(after_help = xtask::diff::cli::EXIT_CODES)]
     Diff {
@@ -56,6 +65,21 @@ fn main() -> ExitCode {
         } => schema_command(&page, allow_invalid_example),
         Command::Codegen { check, docs, out } => codegen_command(check, docs, out),
         Command::Diff { old, new } => xtask::diff::cli::run(&old, &new),
+        Command::Timing { dirs, rounds } => match xtask::timing::run(&dirs, rounds) {
+            Ok(t) => {
+                println!(
+                    "{} pages, {} schemas: {:.1} ms per round (mean of {rounds})",
+                    t.pages,
+                    t.schemas,
+                    t.per_round.as_secs_f64() * 1000.0
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 
