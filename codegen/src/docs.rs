@@ -9,6 +9,7 @@ use serde_json::Value;
 pub fn text_lines(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut in_fence = false;
+    let mut list_indent = None;
     for line in text.lines() {
         let line = line.trim();
         if let Some(rest) = line.strip_prefix("```") {
@@ -20,8 +21,16 @@ pub fn text_lines(text: &str) -> Vec<String> {
             in_fence = !in_fence;
         } else if in_fence {
             lines.push(line.to_owned());
-        } else {
+        } else if let Some(marker) = list_marker_width(line) {
+            list_indent = Some(marker);
             lines.push(escape(line));
+        } else if line.is_empty() {
+            list_indent = None;
+            lines.push(String::new());
+        } else {
+            // A line that continues a list item is indented under it.
+            let indent = " ".repeat(list_indent.unwrap_or(0));
+            lines.push(format!("{indent}{}", escape(line)));
         }
     }
     if in_fence {
@@ -31,6 +40,21 @@ pub fn text_lines(text: &str) -> Vec<String> {
         lines.pop();
     }
     lines
+}
+
+/// Where a list item's text starts (`- a` → 2, `12.  b` → 5), when the line starts a list item.
+fn list_marker_width(line: &str) -> Option<usize> {
+    let marker = if line.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        let digits = line.chars().take_while(char::is_ascii_digit).count();
+        if digits == 0 || !line[digits..].starts_with('.') {
+            return None;
+        }
+        digits + 1
+    };
+    let spaces = line[marker..].chars().take_while(|c| *c == ' ').count();
+    (spaces > 0 && marker + spaces < line.len()).then_some(marker + spaces)
 }
 
 /// Escapes markdown that rustdoc would read as links or HTML, and wraps bare URLs.
@@ -191,6 +215,15 @@ mod tests {
                 "\\[link\\] &lt;b&gt;"
             ]
         );
+    }
+
+    #[test]
+    fn list_continuations_are_indented() {
+        assert_eq!(
+            text_lines("- a\nmore\n\nafter\n10. b\nc"),
+            ["- a", "  more", "", "after", "10. b", "    c"]
+        );
+        assert_eq!(text_lines("1.  x\ny"), ["1.  x", "    y"]);
     }
 
     #[test]

@@ -77,7 +77,7 @@ fn field_type(ty: &FieldType) -> TokenStream {
     match ty {
         FieldType::String => quote!(String),
         FieldType::Bool => quote!(bool),
-        FieldType::Float => quote!(f64),
+        FieldType::Float => quote!(crate::wire::Float),
         FieldType::Integer => quote!(crate::wire::Integer),
         FieldType::UnixMillis => quote!(crate::wire::UnixMillis),
         FieldType::UnixSeconds => quote!(crate::wire::UnixSeconds),

@@ -99,3 +99,39 @@ pub fn generate(schemas: &[SchemaFile], config: &Config) -> Result<Vec<Generated
     let modules = resolve::modules(&chosen, &names)?;
     layout::files(&modules, &config.layout)
 }
+
+/// One event the generated crate provides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventEntry {
+    /// `header.event_type`.
+    pub event_type: String,
+    /// The struct's path from the crate root, e.g. `application::v6::P2ApplicationAppVersionPublishApplyV6`.
+    pub path: String,
+}
+
+/// The events that [`generate`] gives a struct to, in event type order.
+pub fn events(schemas: &[SchemaFile]) -> Result<Vec<EventEntry>, Error> {
+    let mut pages = Vec::new();
+    for file in schemas {
+        pages.extend(page::Page::read(file)?);
+    }
+    page::choose(pages)
+        .into_iter()
+        .map(|chosen| {
+            let page = chosen.page;
+            let names = naming::event_names(&page.event_type).ok_or_else(|| {
+                Error::schema(
+                    page.schema_file,
+                    format!("event type {:?} names no service", page.event_type),
+                )
+            })?;
+            Ok(EventEntry {
+                path: format!(
+                    "{}::{}::{}",
+                    names.service, names.version, names.struct_name
+                ),
+                event_type: page.event_type,
+            })
+        })
+        .collect()
+}

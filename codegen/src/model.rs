@@ -21,6 +21,7 @@ impl std::fmt::Display for Origin {
 pub enum FieldType {
     String,
     Bool,
+    /// `wire::Float`: a number or a numeric string, kept as it came.
     Float,
     /// `wire::Integer`: a number or a numeric string, kept as it came.
     Integer,
@@ -109,7 +110,8 @@ pub enum TypeDef {
     Flags(FlagsDef),
 }
 
-/// What makes two types with the same name the same type: everything but their docs.
+/// What makes two types with the same name the same type: everything but their docs and the order of
+/// their fields.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Shape<'a> {
     Struct(Vec<(&'a str, &'a FieldType)>),
@@ -126,14 +128,38 @@ impl TypeDef {
         }
     }
 
+    /// For two enums of one name whose listed values agree where both list them, and one lists every
+    /// value of the other: the one that lists more. Value lists grow from one version of a page to the
+    /// next, and both enums keep unlisted values, so the larger one decodes everything the smaller does.
+    pub fn wider_enum<'s>(&'s self, other: &'s TypeDef) -> Option<&'s TypeDef> {
+        let (TypeDef::Enum(left), TypeDef::Enum(right)) = (self, other) else {
+            return None;
+        };
+        let covers = |wide: &EnumDef, narrow: &EnumDef| {
+            narrow.variants.iter().all(|v| wide.variants.contains(v))
+        };
+        if left.repr != right.repr {
+            None
+        } else if covers(left, right) {
+            Some(self)
+        } else if covers(right, left) {
+            Some(other)
+        } else {
+            None
+        }
+    }
+
     pub fn shape(&self) -> Shape<'_> {
         match self {
-            TypeDef::Struct(def) => Shape::Struct(
-                def.fields
+            TypeDef::Struct(def) => {
+                let mut fields: Vec<(&str, &FieldType)> = def
+                    .fields
                     .iter()
                     .map(|field| (field.wire_name.as_str(), &field.ty))
-                    .collect(),
-            ),
+                    .collect();
+                fields.sort_by(|a, b| a.0.cmp(b.0));
+                Shape::Struct(fields)
+            }
             TypeDef::Enum(def) => Shape::Enum(def.repr, &def.variants),
             TypeDef::Flags(def) => Shape::Flags(&def.flags),
         }

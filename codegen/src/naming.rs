@@ -44,13 +44,59 @@ pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
-/// An UpperCamelCase type name; `None` when nothing of the text is usable.
+/// Names the generated code uses unqualified (the prelude, serde's derives): a type of the same
+/// name would shadow them.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Serialize",
+    "Deserialize",
+    "Self",
+    "From",
+    "Into",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Send",
+    "Sync",
+    "Sized",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "AsRef",
+    "ToOwned",
+    "ToString",
+    "Drop",
+    "Ord",
+    "PartialOrd",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Extend",
+    "FromIterator",
+];
+
+/// An UpperCamelCase type name; `None` when nothing of the text is usable. A name that would shadow
+/// one the generated code relies on gets a `Type` suffix (`option` → `OptionType`).
 pub fn type_name(text: &str) -> Option<String> {
     let name = sanitize(text).to_upper_camel_case();
     match name.chars().next() {
         None => None,
         Some(first) if first.is_ascii_digit() => Some(format!("T{name}")),
-        Some(_) if name == "Self" => Some("Self_".to_owned()),
+        Some(_) if RESERVED_TYPE_NAMES.contains(&name.as_str()) => Some(format!("{name}Type")),
         Some(_) => Some(name),
     }
 }
@@ -156,6 +202,8 @@ mod tests {
         assert_eq!(doc_type_name("user_id").as_deref(), Some("UserId"));
         assert_eq!(type_name("2fa").as_deref(), Some("T2fa"));
         assert_eq!(type_name("中文"), None);
+        assert_eq!(type_name("option").as_deref(), Some("OptionType"));
+        assert_eq!(type_name("self").as_deref(), Some("SelfType"));
     }
 
     #[test]

@@ -65,12 +65,19 @@ impl ModuleBuilder {
     fn insert(&mut self, def: TypeDef, origin: Origin) -> Result<(), Conflict> {
         let name = def.name().to_owned();
         match self.defs.get(&name) {
-            Some((existing, first)) if existing.shape() != def.shape() => Err(Conflict {
-                name,
-                first: first.clone(),
-                second: origin,
-            }),
-            Some(_) => Ok(()),
+            Some((existing, _)) if existing.shape() == def.shape() => Ok(()),
+            Some((existing, first)) => match existing.wider_enum(&def) {
+                Some(wider) => {
+                    let (wider, first) = (wider.clone(), first.clone());
+                    self.defs.insert(name, (wider, first));
+                    Ok(())
+                }
+                None => Err(Conflict {
+                    name,
+                    first: first.clone(),
+                    second: origin,
+                }),
+            },
             None => {
                 if !self.order.contains(&name) {
                     self.order.push(name.clone());

@@ -10,14 +10,108 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-/// An integer sent either as a JSON number or as a string; re-serialized as it came.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Integer {
-    /// Arrived as a JSON number (kept exactly, even outside the `i64` range).
-    Number(serde_json::Number),
-    /// Arrived as a JSON string, kept as written (it may not even be numeric).
-    String(String),
+/// A number the platform sends either as a JSON number or as a string, kept exactly as it came:
+/// the JSON number as written (`100` stays `100`, never `100.0`), the string as written.
+macro_rules! lenient_number {
+    ($(#[$doc:meta])* $name:ident, $expecting:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            /// Arrived as a JSON number (kept exactly, even outside the `i64` range).
+            Number(serde_json::Number),
+            /// Arrived as a JSON string, kept as written (it may not even be numeric).
+            String(String),
+        }
+
+        impl $name {
+            /// Whether it arrived as a JSON string.
+            pub fn is_string(&self) -> bool {
+                matches!(self, $name::String(_))
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name::Number(0.into())
+            }
+        }
+
+        impl From<i64> for $name {
+            fn from(value: i64) -> Self {
+                $name::Number(value.into())
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $name::Number(number) => number.fmt(f),
+                    $name::String(text) => f.write_str(text),
+                }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $name::Number(number) => number.serialize(serializer),
+                    $name::String(text) => serializer.serialize_str(text),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct NumberVisitor;
+
+                impl Visitor<'_> for NumberVisitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str($expecting)
+                    }
+
+                    fn visit_i64<E: de::Error>(self, value: i64) -> Result<$name, E> {
+                        Ok($name::Number(value.into()))
+                    }
+
+                    fn visit_u64<E: de::Error>(self, value: u64) -> Result<$name, E> {
+                        Ok($name::Number(value.into()))
+                    }
+
+                    fn visit_f64<E: de::Error>(self, value: f64) -> Result<$name, E> {
+                        serde_json::Number::from_f64(value)
+                            .map($name::Number)
+                            .ok_or_else(|| E::custom("a number that is not finite"))
+                    }
+
+                    fn visit_str<E: de::Error>(self, value: &str) -> Result<$name, E> {
+                        Ok($name::String(value.to_owned()))
+                    }
+
+                    fn visit_string<E: de::Error>(self, value: String) -> Result<$name, E> {
+                        Ok($name::String(value))
+                    }
+                }
+
+                deserializer.deserialize_any(NumberVisitor)
+            }
+        }
+    };
 }
+
+lenient_number!(
+    /// An integer sent either as a JSON number or as a string; re-serialized as it came.
+    Integer,
+    "an integer as a JSON number or string"
+);
+
+lenient_number!(
+    /// A number (`float`, `double`) sent either as a JSON number, integral or not, or as a string;
+    /// re-serialized as it came.
+    Float,
+    "a number as a JSON number or string"
+);
 
 impl Integer {
     /// The value as an `i64`, parsing the string form; `None` when it is not an integer in range.
@@ -27,78 +121,15 @@ impl Integer {
             Integer::String(text) => text.parse().ok(),
         }
     }
-
-    /// Whether it arrived as a JSON string.
-    pub fn is_string(&self) -> bool {
-        matches!(self, Integer::String(_))
-    }
 }
 
-impl Default for Integer {
-    fn default() -> Self {
-        Integer::Number(0.into())
-    }
-}
-
-impl From<i64> for Integer {
-    fn from(value: i64) -> Self {
-        Integer::Number(value.into())
-    }
-}
-
-impl fmt::Display for Integer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Float {
+    /// The value as an `f64`, parsing the string form; `None` when it is not a number.
+    pub fn get(&self) -> Option<f64> {
         match self {
-            Integer::Number(number) => number.fmt(f),
-            Integer::String(text) => f.write_str(text),
+            Float::Number(number) => number.as_f64(),
+            Float::String(text) => text.parse().ok(),
         }
-    }
-}
-
-impl Serialize for Integer {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Integer::Number(number) => number.serialize(serializer),
-            Integer::String(text) => serializer.serialize_str(text),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Integer {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(IntegerVisitor)
-    }
-}
-
-struct IntegerVisitor;
-
-impl Visitor<'_> for IntegerVisitor {
-    type Value = Integer;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an integer as a JSON number or string")
-    }
-
-    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Integer, E> {
-        Ok(Integer::Number(value.into()))
-    }
-
-    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Integer, E> {
-        Ok(Integer::Number(value.into()))
-    }
-
-    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Integer, E> {
-        serde_json::Number::from_f64(value)
-            .map(Integer::Number)
-            .ok_or_else(|| E::custom("a number that is not finite"))
-    }
-
-    fn visit_str<E: de::Error>(self, value: &str) -> Result<Integer, E> {
-        Ok(Integer::String(value.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, value: String) -> Result<Integer, E> {
-        Ok(Integer::String(value))
     }
 }
 
@@ -224,6 +255,18 @@ mod tests {
     fn integer_rejects_other_json() {
         assert!(serde_json::from_str::<Integer>("true").is_err());
         assert!(serde_json::from_str::<Integer>("{}").is_err());
+    }
+
+    #[test]
+    fn float_keeps_integral_numbers_integral() {
+        for raw in [json!(100), json!(1.5), json!("2.25")] {
+            let value: Float = serde_json::from_value(raw.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&value).unwrap(), raw);
+        }
+        assert_eq!(
+            serde_json::from_str::<Float>("\"2.25\"").unwrap().get(),
+            Some(2.25)
+        );
     }
 
     #[test]

@@ -1,0 +1,46 @@
+//! The whole family: a standalone crate generated from every page of
+//! `../shared/corpus/events-source/`, built, and every page's example round-tripped through it.
+
+use std::path::PathBuf;
+
+use integration_tests::corpus;
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| integration_tests::seeds::repo_root().join("target"))
+}
+
+#[test]
+fn every_corpus_page_generates_builds_and_round_trips() {
+    let docs = corpus::events_source_dir();
+    if !docs.is_dir() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "corpus missing: {}",
+            docs.display()
+        );
+        eprintln!("skipped: no corpus at {}", docs.display());
+        return;
+    }
+    let target = target_dir();
+    let report = corpus::run(
+        &docs,
+        &target.join("corpus-events"),
+        &target.join("corpus-target"),
+    );
+    let total = report.pages.len();
+    println!("corpus round trip: {}/{total} pages pass", report.passed());
+    for (page, why) in report.failures() {
+        println!("  {page}: {why}");
+    }
+    assert_eq!(total, 128, "every page is accounted for");
+    // What may fail is the documentation's own doing, each page named: no usable example, or one type
+    // name documented with two shapes. A page the parser rejects or an example that does not survive
+    // the round trip is a bug here.
+    for (page, why) in report.failures() {
+        let explained =
+            why.starts_with("the page has no example") || why.contains("has two different shapes");
+        assert!(explained, "{page}: {why}");
+    }
+}
