@@ -801,7 +801,7 @@ pub struct CloudDocI18nInfo {
     ///
     /// Values: `zh_cn`: 简体中文; `en_us`: 英文; `ja_jp`: 日文.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub i18n_key: Option<CloudDocI18nInfoI18nKey>,
+    pub i18n_key: Option<I18nKey>,
     /// 云文档国际化名称
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -814,83 +814,6 @@ pub struct CloudDocI18nInfo {
     /// Fields the page does not list, kept so that re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// The values of `i18n_key` in [`CloudDocI18nInfo`]; an unlisted one is kept as it came.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CloudDocI18nInfoI18nKey {
-    /// `zh_cn`: 简体中文
-    ZhCn,
-    /// `en_us`: 英文
-    EnUs,
-    /// `ja_jp`: 日文
-    JaJp,
-    /// A value the page does not list, kept as it came.
-    Unlisted(String),
-}
-impl CloudDocI18nInfoI18nKey {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ZhCn => "zh_cn",
-            Self::EnUs => "en_us",
-            Self::JaJp => "ja_jp",
-            Self::Unlisted(value) => value,
-        }
-    }
-    /// The page's label of a listed value (`None` for an unlisted one).
-    pub fn label(&self) -> Option<&'static str> {
-        match self {
-            Self::ZhCn => Some("简体中文"),
-            Self::EnUs => Some("英文"),
-            Self::JaJp => Some("日文"),
-            Self::Unlisted(_) => None,
-        }
-    }
-}
-impl From<&str> for CloudDocI18nInfoI18nKey {
-    fn from(value: &str) -> Self {
-        match value {
-            "zh_cn" => Self::ZhCn,
-            "en_us" => Self::EnUs,
-            "ja_jp" => Self::JaJp,
-            other => Self::Unlisted(other.to_owned()),
-        }
-    }
-}
-impl From<String> for CloudDocI18nInfoI18nKey {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "zh_cn" => Self::ZhCn,
-            "en_us" => Self::EnUs,
-            "ja_jp" => Self::JaJp,
-            _ => Self::Unlisted(value),
-        }
-    }
-}
-impl From<CloudDocI18nInfoI18nKey> for String {
-    fn from(value: CloudDocI18nInfoI18nKey) -> String {
-        match value {
-            CloudDocI18nInfoI18nKey::Unlisted(value) => value,
-            listed => listed.as_str().to_owned(),
-        }
-    }
-}
-impl std::fmt::Display for CloudDocI18nInfoI18nKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CloudDocI18nInfoI18nKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CloudDocI18nInfoI18nKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_string_enum(deserializer)
-    }
 }
 /// The values of `mode` in [`CloudDoc`]; an unlisted one is kept as it came.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -979,7 +902,7 @@ pub struct BlockI18nInfo {
     ///
     /// Values: `zh_cn`: 简体中文; `en_us`: 英文; `ja_jp`: 日文.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub i18n_key: Option<BlockI18nInfoI18nKey>,
+    pub i18n_key: Option<I18nKey>,
     /// 名称
     ///
     /// Validation: length (characters) at least 1.
@@ -988,83 +911,6 @@ pub struct BlockI18nInfo {
     /// Fields the page does not list, kept so that re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// The values of `i18n_key` in [`BlockI18nInfo`]; an unlisted one is kept as it came.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BlockI18nInfoI18nKey {
-    /// `zh_cn`: 简体中文
-    ZhCn,
-    /// `en_us`: 英文
-    EnUs,
-    /// `ja_jp`: 日文
-    JaJp,
-    /// A value the page does not list, kept as it came.
-    Unlisted(String),
-}
-impl BlockI18nInfoI18nKey {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ZhCn => "zh_cn",
-            Self::EnUs => "en_us",
-            Self::JaJp => "ja_jp",
-            Self::Unlisted(value) => value,
-        }
-    }
-    /// The page's label of a listed value (`None` for an unlisted one).
-    pub fn label(&self) -> Option<&'static str> {
-        match self {
-            Self::ZhCn => Some("简体中文"),
-            Self::EnUs => Some("英文"),
-            Self::JaJp => Some("日文"),
-            Self::Unlisted(_) => None,
-        }
-    }
-}
-impl From<&str> for BlockI18nInfoI18nKey {
-    fn from(value: &str) -> Self {
-        match value {
-            "zh_cn" => Self::ZhCn,
-            "en_us" => Self::EnUs,
-            "ja_jp" => Self::JaJp,
-            other => Self::Unlisted(other.to_owned()),
-        }
-    }
-}
-impl From<String> for BlockI18nInfoI18nKey {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "zh_cn" => Self::ZhCn,
-            "en_us" => Self::EnUs,
-            "ja_jp" => Self::JaJp,
-            _ => Self::Unlisted(value),
-        }
-    }
-}
-impl From<BlockI18nInfoI18nKey> for String {
-    fn from(value: BlockI18nInfoI18nKey) -> String {
-        match value {
-            BlockI18nInfoI18nKey::Unlisted(value) => value,
-            listed => listed.as_str().to_owned(),
-        }
-    }
-}
-impl std::fmt::Display for BlockI18nInfoI18nKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for BlockI18nInfoI18nKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for BlockI18nInfoI18nKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_string_enum(deserializer)
-    }
 }
 /// The page's type `message_action`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1091,7 +937,7 @@ pub struct MessageActionI18nInfo {
     ///
     /// Values: `zh_cn`: 简体中文; `en_us`: 英文; `ja_jp`: 日文.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub i18n_key: Option<MessageActionI18nInfoI18nKey>,
+    pub i18n_key: Option<I18nKey>,
     /// 国际化名称
     ///
     /// Validation: length (characters) at least 1.
@@ -1100,83 +946,6 @@ pub struct MessageActionI18nInfo {
     /// Fields the page does not list, kept so that re-encoding loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// The values of `i18n_key` in [`MessageActionI18nInfo`]; an unlisted one is kept as it came.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MessageActionI18nInfoI18nKey {
-    /// `zh_cn`: 简体中文
-    ZhCn,
-    /// `en_us`: 英文
-    EnUs,
-    /// `ja_jp`: 日文
-    JaJp,
-    /// A value the page does not list, kept as it came.
-    Unlisted(String),
-}
-impl MessageActionI18nInfoI18nKey {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ZhCn => "zh_cn",
-            Self::EnUs => "en_us",
-            Self::JaJp => "ja_jp",
-            Self::Unlisted(value) => value,
-        }
-    }
-    /// The page's label of a listed value (`None` for an unlisted one).
-    pub fn label(&self) -> Option<&'static str> {
-        match self {
-            Self::ZhCn => Some("简体中文"),
-            Self::EnUs => Some("英文"),
-            Self::JaJp => Some("日文"),
-            Self::Unlisted(_) => None,
-        }
-    }
-}
-impl From<&str> for MessageActionI18nInfoI18nKey {
-    fn from(value: &str) -> Self {
-        match value {
-            "zh_cn" => Self::ZhCn,
-            "en_us" => Self::EnUs,
-            "ja_jp" => Self::JaJp,
-            other => Self::Unlisted(other.to_owned()),
-        }
-    }
-}
-impl From<String> for MessageActionI18nInfoI18nKey {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "zh_cn" => Self::ZhCn,
-            "en_us" => Self::EnUs,
-            "ja_jp" => Self::JaJp,
-            _ => Self::Unlisted(value),
-        }
-    }
-}
-impl From<MessageActionI18nInfoI18nKey> for String {
-    fn from(value: MessageActionI18nInfoI18nKey) -> String {
-        match value {
-            MessageActionI18nInfoI18nKey::Unlisted(value) => value,
-            listed => listed.as_str().to_owned(),
-        }
-    }
-}
-impl std::fmt::Display for MessageActionI18nInfoI18nKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for MessageActionI18nInfoI18nKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for MessageActionI18nInfoI18nKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_string_enum(deserializer)
-    }
 }
 /// The page's type `plus_menu`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
