@@ -90,6 +90,14 @@ pub fn run(old: &Path, new: &Path) -> ExitCode {
     for warning in old_schema.warnings.iter().chain(&new_schema.warnings) {
         eprintln!("{warning}");
     }
+    for (path, loaded) in [(old, &old_schema), (new, &new_schema)] {
+        if loaded.schema.get("x-lark-event").is_none() {
+            eprintln!(
+                "{}: note: not an event page: its schema holds the first field table of the page only",
+                path.display()
+            );
+        }
+    }
     let changes = diff_schemas(&old_schema.schema, &new_schema.schema);
     let names = (old.display().to_string(), new.display().to_string());
     print!("{}", render(&names.0, &names.1, &changes));
