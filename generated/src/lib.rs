@@ -1,4 +1,36 @@
-//! Typed Feishu / Lark Open Platform events.
+//! Typed Feishu / Lark Open Platform events, generated from the platform's documentation pages.
+//!
+//! One module per service and version (`application::v6`, …), each with the event structs named as
+//! the official SDKs name them (`P2ApplicationAppVersionPublishApplyV6`), the `event` part
+//! (`…Data`) and every named type of the pages once. Every event struct implements [`Event`].
+//!
+//! The types are tolerant, as real deliveries require: every field is an `Option`, fields the page
+//! does not list are kept in `extra`, enums keep values the page does not list (`Unlisted`), bit
+//! sets keep unknown bits, and integers and timestamps accept a JSON number or a numeric string
+//! ([`wire`]). Whatever arrives re-encodes exactly as it came.
+//!
+//! ```
+//! use lark_events::application::v6::{AppStatus, P2ApplicationAppVersionPublishApplyV6 as PublishApply};
+//! use lark_events::Event;
+//!
+//! let body = r#"{
+//!     "schema": "2.0",
+//!     "header": {"event_type": "application.application.app_version.publish_apply_v6", "create_time": "1608725989000"},
+//!     "event": {"app_status": 3, "online_version": {"create_time": 1610462759}, "new_field": true}
+//! }"#;
+//! let event: PublishApply = serde_json::from_str(body)?;
+//! assert_eq!(event.header.as_ref().and_then(|h| h.event_type.as_deref()), Some(PublishApply::EVENT_TYPE));
+//! assert_eq!(event.header.as_ref().and_then(|h| h.create_time.as_ref()?.millis()), Some(1_608_725_989_000));
+//!
+//! let data = event.event.as_ref().unwrap();
+//! assert_eq!(data.app_status, Some(AppStatus::Unlisted(3)));
+//! assert_eq!(data.online_version.as_ref().and_then(|v| v.create_time.as_ref()?.seconds()), Some(1_610_462_759));
+//!
+//! // Nothing is lost: the unknown field, the unlisted value and the number-typed time come back as sent.
+//! let sent: serde_json::Value = serde_json::from_str(body)?;
+//! assert_eq!(serde_json::to_value(&event)?, sent);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
 
 pub mod dispatch;
 pub mod envelope;
