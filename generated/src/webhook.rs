@@ -7,6 +7,23 @@
 //! dispatched. Compared with the official Node SDK, the signature covers the raw bytes (not
 //! re-serialized JSON), a refused request gets a 4xx with a reason (not a silent 200), and a
 //! duplicate delivery reaches the handler once.
+//!
+//! ```
+//! use lark_events::dispatch::Dispatcher;
+//! use lark_events::webhook::{Config, SignatureHeaders, Webhook};
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let dispatcher = Dispatcher::new().on_p2_application_app_version_publish_apply_v6(|event| async move {
+//!     println!("{:?}", event.event);
+//!     Ok(())
+//! });
+//! let webhook = Webhook::new(Config::new().verification_token("t0ken"), dispatcher);
+//! // With the `axum` feature: `lark_events::webhook::axum::router("/webhook/event", Arc::new(webhook))`.
+//! let challenge = br#"{"type":"url_verification","challenge":"c1","token":"t0ken"}"#;
+//! let reply = webhook.handle(SignatureHeaders::default(), challenge).await;
+//! assert_eq!((reply.status, reply.body.as_str()), (200, r#"{"challenge":"c1"}"#));
+//! # }
+//! ```
 
 mod cipher;
 mod config;
