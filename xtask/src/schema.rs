@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde_json::{json, Map, Value};
 
 use crate::docs::types::DocType;
-use crate::docs::{EnumItem, EventMeta, Field, Page, Permission, Warning};
+use crate::docs::{ApiMeta, Body, EnumItem, EventMeta, Field, Page, Permission, Warning};
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
@@ -23,7 +23,11 @@ pub fn page_schema_with_warnings(page: &Page) -> (Value, Vec<Warning>) {
         warnings: Vec::new(),
     };
     writer.collect_definitions(&page.fields);
+    if let Some(request) = &page.request {
+        writer.collect_definitions(&request.fields);
+    }
     let properties = writer.properties(&page.fields);
+    let request = page.request.as_ref().map(|body| writer.body(body));
 
     let mut root = Map::new();
     root.insert("$schema".into(), DRAFT.into());
@@ -43,8 +47,17 @@ pub fn page_schema_with_warnings(page: &Page) -> (Value, Vec<Warning>) {
     if let Some(event) = &page.event {
         root.insert("x-lark-event".into(), event_meta(event));
     }
+    if let Some(api) = &page.api {
+        root.insert("x-lark-api".into(), api_meta(api));
+    }
     root.insert("type".into(), "object".into());
     root.insert("properties".into(), properties.into());
+    if let Some(required) = required(&page.fields) {
+        root.insert("required".into(), required);
+    }
+    if let Some(request) = request {
+        root.insert("x-lark-request".into(), request.into());
+    }
     if !writer.defs.is_empty() {
         root.insert("$defs".into(), std::mem::take(&mut writer.defs).into());
     }
@@ -59,6 +72,37 @@ pub fn to_pretty(schema: &Value) -> String {
     let mut text = serde_json::to_string_pretty(schema).expect("a Value always serializes");
     text.push('\n');
     text
+}
+
+/// The request body of an API page as a schema of its own: `x-lark-request` with the page's `$defs`.
+pub fn request_schema(schema: &Value) -> Option<Value> {
+    let mut request = schema.get("x-lark-request")?.as_object()?.clone();
+    request.insert("$schema".into(), DRAFT.into());
+    if let Some(defs) = schema.get("$defs") {
+        request.insert("$defs".into(), defs.clone());
+    }
+    Some(request.into())
+}
+
+fn api_meta(api: &ApiMeta) -> Value {
+    let mut meta = Map::new();
+    if let Some(method) = &api.method {
+        meta.insert("method".into(), method.as_str().into());
+    }
+    if let Some(path) = &api.path {
+        meta.insert("path".into(), path.as_str().into());
+    }
+    meta.into()
+}
+
+/// The names of the fields the page marks `必填: 是`, if any.
+fn required(fields: &[Field]) -> Option<Value> {
+    let names: Vec<Value> = fields
+        .iter()
+        .filter(|f| f.required == Some(true))
+        .map(|f| Value::from(f.name.as_str()))
+        .collect();
+    (!names.is_empty()).then(|| names.into())
 }
 
 fn event_meta(event: &EventMeta) -> Value {
@@ -118,6 +162,20 @@ impl<'p> Writer<'p> {
             }
             self.collect_definitions(&field.children);
         }
+    }
+
+    /// `x-lark-request`: an object of the body's fields, with its example.
+    fn body(&mut self, body: &'p Body) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("type".into(), "object".into());
+        m.insert("properties".into(), self.properties(&body.fields).into());
+        if let Some(required) = required(&body.fields) {
+            m.insert("required".into(), required);
+        }
+        if let Some(example) = &body.example {
+            m.insert("examples".into(), json!([example]));
+        }
+        m
     }
 
     fn properties(&mut self, fields: &'p [Field]) -> Map<String, Value> {
@@ -191,6 +249,9 @@ impl<'p> Writer<'p> {
                 if !field.children.is_empty() {
                     m.insert("properties".into(), self.properties(&field.children).into());
                 }
+                if let Some(required) = required(&field.children) {
+                    m.insert("required".into(), required);
+                }
             }
             DocType::Array(inner) => return self.type_schema(inner, field),
             DocType::Map(inner) => {
@@ -221,6 +282,9 @@ impl<'p> Writer<'p> {
                     self.properties(&source.children).into(),
                 );
             }
+            if let Some(required) = required(&source.children) {
+                def.insert("required".into(), required);
+            }
             self.defs.insert(name.to_string(), def.into());
         }
         if let Some(definition) = definition {
@@ -240,6 +304,9 @@ impl<'p> Writer<'p> {
                 let mut m = Map::new();
                 m.insert("type".into(), "object".into());
                 m.insert("properties".into(), self.properties(&field.children).into());
+                if let Some(required) = required(&field.children) {
+                    m.insert("required".into(), required);
+                }
                 return m;
             }
         }
@@ -253,10 +320,15 @@ impl<'p> Writer<'p> {
 
     /// Properties for a shape comparison, without touching `$defs` order or warnings.
     fn properties_quiet(&mut self, fields: &'p [Field]) -> Map<String, Value> {
-        let defs = self.defs.clone();
+        // `$defs` only grows at its end (an entry is written once), so the entries added here are the
+        // last ones: removing them from the end restores it.
+        let defs = self.defs.len();
         let warnings = self.warnings.len();
         let props = self.properties(fields);
-        self.defs = defs;
+        while self.defs.len() > defs {
+            let last = self.defs.keys().next_back().cloned().expect("non-empty");
+            self.defs.remove(&last);
+        }
         self.warnings.truncate(warnings);
         props
     }

@@ -77,7 +77,7 @@ fn next_marker(text: &str, from: usize) -> Option<(usize, usize, Section)> {
                 } else {
                     pos
                 };
-                if best.map_or(true, |(b, _, _)| start < b) {
+                if best.is_none_or(|(b, _, _)| start < b) {
                     best = Some((start, end, section));
                 }
                 break;
@@ -200,7 +200,7 @@ fn dashed_item_starts(body: &str) -> Vec<(usize, &str, usize)> {
         let at_boundary = body[..pos]
             .chars()
             .next_back()
-            .map_or(true, char::is_whitespace);
+            .is_none_or(char::is_whitespace);
         if !at_boundary {
             continue;
         }

@@ -22,7 +22,7 @@ pub fn front_matter(lines: &[&str]) -> (Option<String>, Option<String>, usize) {
                 .to_string();
             match key.trim() {
                 "title" => title = Some(value),
-                "updateTime" => update_time = Some(value),
+                "updateTime" | "last_remote_update_timestamp" => update_time = Some(value),
                 _ => {}
             }
         }
@@ -58,7 +58,7 @@ pub fn pipe_cells(line: &str) -> Vec<String> {
 /// Is this line a pipe-table separator (`|---|---|`)?
 pub fn is_separator(line: &str) -> bool {
     let t = line.trim();
-    t.starts_with('|') && t.contains("---") && t.chars().all(|c| "|-: ".contains(c))
+    t.contains('|') && t.contains("--") && t.chars().all(|c| "|-: ".contains(c))
 }
 
 /// Removes every `<tag …>` and `</tag>`.

@@ -1,6 +1,7 @@
 //! Tells the rendering of a page from its text.
 
 use super::model::Rendering;
+use super::pipe::field_header;
 
 /// The rendering of `text`, or `None` when it has no field table of a known kind.
 pub fn detect(text: &str) -> Option<Rendering> {
@@ -15,7 +16,7 @@ pub fn detect(text: &str) -> Option<Rendering> {
         if t.starts_with("└ ") && t.contains(" | ") {
             return Some(Rendering::Text);
         }
-        if is_field_header(t) {
+        if field_header(t).is_some() {
             in_field_table = true;
             continue;
         }
@@ -26,11 +27,14 @@ pub fn detect(text: &str) -> Option<Rendering> {
             if t.ends_with('|') && t.contains(" | ") {
                 return Some(Rendering::Text);
             }
+            if t.contains(" | ") {
+                return Some(Rendering::Flat);
+            }
             break;
         }
         rows += 1;
         let first = t.trim_start_matches('|').trim_start();
-        if first.starts_with('`') || first.starts_with("&nbsp;") {
+        if first.starts_with('`') || first.starts_with("&nbsp;") || first.starts_with('<') {
             return Some(Rendering::Markdown);
         }
     }
@@ -39,17 +43,6 @@ pub fn detect(text: &str) -> Option<Rendering> {
         (_, true) => Some(Rendering::Markdown),
         (_, false) => Some(Rendering::Flat),
     }
-}
-
-/// `| 名称 | 类型 | 描述 |` or `| 字段 | 数据类型 | 描述 |` (the name cell may carry more words, e.g.
-/// `名称收起子列表`).
-pub fn is_field_header(line: &str) -> bool {
-    let cells = super::common::pipe_cells(line);
-    line.trim_start().starts_with('|')
-        && cells.len() >= 3
-        && (cells[0].starts_with("名称") || cells[0] == "字段")
-        && (cells[1] == "类型" || cells[1] == "数据类型")
-        && cells[2].starts_with("描述")
 }
 
 #[cfg(test)]
@@ -69,6 +62,10 @@ mod tests {
         );
         assert_eq!(
             detect("| 名称收起子列表 | 类型 | 描述 |\n|---|---|---|\n| a | string | x |"),
+            Some(Rendering::Flat)
+        );
+        assert_eq!(
+            detect("名称 | 类型 | 描述\n--- | --- | ---\na | string | x  \n- 1：一"),
             Some(Rendering::Flat)
         );
         assert_eq!(detect("just prose"), None);

@@ -7,7 +7,9 @@ pub mod error;
 mod flat;
 mod markdown;
 pub mod model;
+mod pipe;
 mod raw;
+mod section;
 mod source;
 mod text;
 mod tree;
@@ -104,17 +106,30 @@ fn parse_in(file_name: &str, text: &str, ctx: &mut Ctx) -> Result<Page, Located>
             "no field table of a known rendering (source, markdown, text or flat) found",
         )
     })?;
+    let api = section::api_meta(text);
+    let is_api = api.is_some();
     let raw = match rendering {
-        Rendering::Source => source::parse(text, ctx)?,
-        Rendering::Markdown => markdown::parse(text, ctx)?,
-        Rendering::Text => text::parse(text, ctx)?,
-        Rendering::Flat => flat::parse(text, ctx)?,
+        Rendering::Source => source::parse(text, is_api, ctx)?,
+        Rendering::Markdown => markdown::parse(text, is_api, ctx)?,
+        Rendering::Text => text::parse(text, is_api, ctx)?,
+        Rendering::Flat => flat::parse(text, is_api, ctx)?,
     };
-    if raw.rows.is_empty() {
-        return Err(Located::new(1, 1, "the field table has no rows"));
+    if raw.body.rows.is_empty() {
+        let what = if is_api {
+            "no response body table (`响应体`) with rows"
+        } else {
+            "the field table has no rows"
+        };
+        return Err(Located::new(1, 1, what));
     }
-    ctx.warnings.extend(raw.warnings);
-    let fields = tree::build(raw.rows, raw.example.as_ref(), ctx)?;
+    let fields = tree::build(raw.body.rows, raw.body.example.as_ref(), ctx)?;
+    let request = match raw.request {
+        Some(body) if !body.rows.is_empty() => Some(Body {
+            fields: tree::build(body.rows, body.example.as_ref(), ctx)?,
+            example: body.example,
+        }),
+        _ => None,
+    };
     Ok(Page {
         file_name: file_name.to_string(),
         rendering: raw.rendering,
@@ -122,7 +137,9 @@ fn parse_in(file_name: &str, text: &str, ctx: &mut Ctx) -> Result<Page, Located>
         description: raw.description,
         update_time: raw.update_time,
         event: raw.event,
+        api,
         fields,
-        example: raw.example,
+        example: raw.body.example,
+        request,
     })
 }

@@ -34,10 +34,30 @@ pub struct Page {
     pub update_time: Option<String>,
     /// Present when the page has an event table.
     pub event: Option<EventMeta>,
-    /// The body's top-level fields, in page order.
+    /// Present for a server API page.
+    pub api: Option<ApiMeta>,
+    /// The body's top-level fields, in page order: an event's body or an API's response body.
     pub fields: Vec<Field>,
     /// The example body, when the page has one that parses.
     pub example: Option<Value>,
+    /// An API page's request body, when it lists one.
+    pub request: Option<Body>,
+}
+
+/// A body other than the page's main one: its fields and example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub fields: Vec<Field>,
+    pub example: Option<Value>,
+}
+
+/// The request line of a server API page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApiMeta {
+    /// `GET`, `POST`, …
+    pub method: Option<String>,
+    /// The URL path, e.g. `/open-apis/im/v1/messages` (path parameters as `:name`).
+    pub path: Option<String>,
 }
 
 /// The event table of a page.
@@ -66,6 +86,8 @@ pub struct Field {
     pub cell: Cell,
     /// 1-based line of the row.
     pub line: usize,
+    /// The `必填` column, in tables that have one.
+    pub required: Option<bool>,
     pub children: Vec<Field>,
 }
 

@@ -27,6 +27,8 @@ pub struct Row {
     /// 1-based line; `col` is where the row starts on it.
     pub line: usize,
     pub depth: Depth,
+    /// The `必填` column, in tables that have one.
+    pub required: Option<bool>,
 }
 
 /// A page taken apart by its rendering module, before the tree is built.
@@ -37,9 +39,26 @@ pub struct RawPage {
     pub description: Option<String>,
     pub update_time: Option<String>,
     pub event: Option<EventMeta>,
+    /// The main body (an event's, or an API's response body).
+    pub body: RawBody,
+    /// An API page's request body.
+    pub request: Option<RawBody>,
+}
+
+/// One body table's rows and the example after it.
+#[derive(Debug, Clone, Default)]
+pub struct RawBody {
     pub rows: Vec<Row>,
     pub example: Option<Value>,
-    pub warnings: Vec<Warning>,
+}
+
+/// Reads `必填` / `必须` cells: `是` / `否` (anything else: unknown).
+pub fn required_cell(cell: &str) -> Option<bool> {
+    match super::common::strip_tags(cell).trim() {
+        "是" | "yes" | "Yes" | "true" => Some(true),
+        "否" | "no" | "No" | "false" => Some(false),
+        _ => None,
+    }
 }
 
 /// What to do with an example that is not valid JSON.

@@ -8,30 +8,45 @@ use super::common::{
 };
 use super::error::Located;
 use super::model::{EnumItem, EventMeta, Permission, Rendering};
-use super::raw::{Ctx, Depth, RawPage, Row};
+use super::raw::{required_cell, Ctx, Depth, RawBody, RawPage, Row};
+use super::section::{role_at, Picked, Role};
 
-/// Parses a page in the doc source rendering.
-pub fn parse(text: &str, ctx: &mut Ctx) -> Result<RawPage, Located> {
+/// Parses a page in the doc source rendering; `api` says whether it documents a server API.
+pub fn parse(text: &str, api: bool, ctx: &mut Ctx) -> Result<RawPage, Located> {
     let index = LineIndex::new(text);
     let lines: Vec<&str> = text.lines().collect();
     let (fm_title, update_time, body_start) = front_matter(&lines);
     let (heading_title, description) = title_and_description(&lines[body_start..]);
-    let body_table = find_body_table(text, &index, ctx)?;
-    let rows = match body_table {
-        Some((start, end)) => parse_rows(text, start, end, &index)?,
-        None => Vec::new(),
+    let tables = body_tables(text, &index)?;
+    let roles: Vec<Role> = tables
+        .iter()
+        .map(|&(open, _)| role_at(&lines, index.line(open) - 1))
+        .collect();
+    let picked = Picked::from_roles(&roles, api);
+    for &i in &picked.further {
+        ctx.warn(
+            index.line(tables[i].0),
+            "a further body table: only the first table of a page is read",
+        );
+    }
+    let read = |i: Option<usize>, ctx: &mut Ctx| -> Result<Option<RawBody>, Located> {
+        let Some(i) = i else { return Ok(None) };
+        let (open, close) = tables[i];
+        let rows = parse_rows(text, open, close, &index)?;
+        let limit = picked.next_after(i).map_or(text.len(), |j| tables[j].0);
+        let example = find_example(&text[..limit], close, &index, ctx)?;
+        Ok(Some(RawBody { rows, example }))
     };
-    let example_from = body_table.map_or(0, |(_, end)| end);
-    let example = find_example(text, example_from, &index, ctx)?;
+    let body = read(picked.main, ctx)?.unwrap_or_default();
+    let request = read(picked.request, ctx)?;
     Ok(RawPage {
         rendering: Rendering::Source,
         title: fm_title.or(heading_title),
         description,
         update_time,
         event: event_table(text, &lines),
-        rows,
-        example,
-        warnings: Vec::new(),
+        body,
+        request,
     })
 }
 
@@ -61,14 +76,9 @@ pub fn title_and_description(lines: &[&str]) -> (Option<String>, Option<String>)
     )
 }
 
-/// `<md-dt-table>` … `</md-dt-table>` of the body: byte range of its inside. Further body tables are
-/// reported as warnings: a page has one schema, taken from the first table.
-fn find_body_table(
-    text: &str,
-    index: &LineIndex,
-    ctx: &mut Ctx,
-) -> Result<Option<(usize, usize)>, Located> {
-    let mut found = None;
+/// Every `<md-dt-table>` … `</md-dt-table>`: byte ranges of their insides.
+fn body_tables(text: &str, index: &LineIndex) -> Result<Vec<(usize, usize)>, Located> {
+    let mut found = Vec::new();
     let mut from = 0;
     while let Some(open) = text[from..].find("<md-dt-table").map(|p| p + from) {
         let Some(close) = text[open..].find("</md-dt-table>").map(|p| p + open) else {
@@ -79,17 +89,23 @@ fn find_body_table(
                 "unclosed <md-dt-table>: no </md-dt-table> follows",
             ));
         };
-        if found.is_none() {
-            found = Some((open, close));
-        } else {
-            ctx.warn(
-                index.line(open),
-                "a further body table: only the first table of a page is read",
-            );
-        }
+        found.push((open, close));
         from = close + 1;
     }
     Ok(found)
+}
+
+/// Which cells hold the description and the `必填` column, from the `<md-dt-th>` header.
+fn columns(head: &str) -> (usize, Option<usize>) {
+    let names: Vec<String> = head
+        .split("<md-dt-th")
+        .skip(1)
+        .filter(|th| !th.starts_with("ead"))
+        .map(|th| strip_tags(&format!("<x{th}")).trim().to_string())
+        .collect();
+    let description = names.iter().position(|n| n.starts_with("描述"));
+    let required = names.iter().position(|n| n == "必填" || n == "必须");
+    (description.unwrap_or(2), required)
 }
 
 fn parse_rows(
@@ -104,6 +120,7 @@ fn parse_rows(
         Some(p) => start + p,
         None => start,
     };
+    let (description_col, required_col) = columns(&table[start..from]);
     while let Some(open) = table[from..].find("<md-dt-tr").map(|p| p + from) {
         let (line, col) = index.position(text, open);
         let tag_end = table[open..]
@@ -131,22 +148,23 @@ fn parse_rows(
             .parse()
             .map_err(|_| Located::new(line, col, format!("level=\"{level}\" is not a number")))?;
         let cells = row_cells(&table[tag_end + 1..close]);
-        if cells.len() < 3 {
+        if cells.len() < 3 || cells.len() <= description_col {
             return Err(Located::new(
                 line,
                 col,
                 format!(
-                    "a body row needs 3 cells (name, type, description), found {}",
+                    "a body row needs {} cells (name, type, description), found {}",
+                    (description_col + 1).max(3),
                     cells.len()
                 ),
             ));
         }
         let name = unescape(strip_tags(&cells[0]).trim());
-        let doc_type = unescape(strip_tags(&cells[1]).trim());
+        let doc_type = unescape(decode_entities(&strip_tags(&cells[1])).trim());
         if name.is_empty() {
             return Err(Located::new(line, col, "a body row without a field name"));
         }
-        let (description, items) = description_text(&cells[2]);
+        let (description, items) = description_text(&cells[description_col]);
         let cell =
             parse_cell_with_items(&description, items).map_err(|m| Located::new(line, col, m))?;
         rows.push(Row {
@@ -155,6 +173,9 @@ fn parse_rows(
             cell,
             line,
             depth: Depth::Exact(level),
+            required: required_col
+                .and_then(|c| cells.get(c))
+                .and_then(|c| required_cell(c)),
         });
         from = close;
     }

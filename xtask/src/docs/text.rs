@@ -3,31 +3,36 @@
 //! enums and rules inline, an unfenced example after a `json` line.
 
 use super::cell::{parse_cell, unescape};
-use super::common::{decode_entities, event_meta, is_separator, pipe_cells};
-use super::detect::is_field_header;
+use super::common::{decode_entities, event_meta};
 use super::error::Located;
 use super::markdown::key_value_rows;
 use super::model::Rendering;
+use super::pipe::{bodies, CellRow, Columns};
 use super::raw::{Ctx, Depth, RawPage, Row};
 
-/// Parses a page in the text rendering.
-pub fn parse(text: &str, ctx: &mut Ctx) -> Result<RawPage, Located> {
+/// Parses a page in the text rendering; `api` says whether it documents a server API.
+pub fn parse(text: &str, api: bool, ctx: &mut Ctx) -> Result<RawPage, Located> {
     let lines: Vec<&str> = text.lines().collect();
-    let header = lines.iter().position(|l| is_field_header(l));
     let (title, description) = title_and_description(&lines);
-    let (rows, end) = table_rows(&lines, header, |name| match name.strip_prefix('└') {
+    let split_name = |name: &str| match name.strip_prefix('└') {
         Some(rest) => (rest.trim().to_string(), Depth::Nested),
         None => (name.to_string(), Depth::Top),
-    })?;
+    };
+    let (body, request) = bodies(
+        &lines,
+        api,
+        ctx,
+        |r, c| plain_row(r, c, split_name),
+        unfenced_example,
+    )?;
     Ok(RawPage {
         rendering: Rendering::Text,
         title,
         description,
         update_time: None,
         event: event_meta(&key_value_rows(&lines)),
-        rows,
-        example: unfenced_example(&lines, end, ctx)?,
-        warnings: Vec::new(),
+        body,
+        request,
     })
 }
 
@@ -43,49 +48,31 @@ fn title_and_description(lines: &[&str]) -> (Option<String>, Option<String>) {
     (title, (!description.is_empty()).then_some(description))
 }
 
-/// Reads the rows after the field table header; `split_name` tells each name cell's depth. Returns the
-/// rows and the index of the first line after the table.
-pub fn table_rows(
-    lines: &[&str],
-    header: Option<usize>,
+/// A row of a table without markup in its cells; `split_name` tells the name cell's depth.
+pub fn plain_row(
+    cells: &CellRow,
+    columns: Columns,
     split_name: impl Fn(&str) -> (String, Depth),
-) -> Result<(Vec<Row>, usize), Located> {
-    let Some(header) = header else {
-        return Ok((Vec::new(), 0));
-    };
-    let mut rows = Vec::new();
-    for (i, line) in lines.iter().enumerate().skip(header + 1) {
-        let t = line.trim();
-        if is_separator(t) {
-            continue;
-        }
-        if !t.contains('|') {
-            return Ok((rows, i));
-        }
-        let cells = pipe_cells(t);
-        if cells.len() < 3 || !t.ends_with('|') {
-            return Err(Located::new(
-                i + 1,
-                1,
-                format!("truncated table row: expected 3 cells (name | type | description) closed by `|`, found {}", cells.len()),
-            ));
-        }
-        let (name, depth) = split_name(cells[0].trim());
-        let name = unescape(&name);
-        if name.is_empty() {
-            return Err(Located::new(i + 1, 1, "a table row without a field name"));
-        }
-        let description = decode_entities(&cells[2..].join(" | "));
-        let cell = parse_cell(&description).map_err(|m| Located::new(i + 1, 1, m))?;
-        rows.push(Row {
-            name,
-            doc_type: unescape(&cells[1]),
-            cell,
-            line: i + 1,
-            depth,
-        });
+) -> Result<Row, Located> {
+    let (name, depth) = split_name(cells.cells[0].trim());
+    let name = unescape(&name);
+    if name.is_empty() {
+        return Err(Located::new(
+            cells.line,
+            1,
+            "a table row without a field name",
+        ));
     }
-    Ok((rows, lines.len()))
+    let description = decode_entities(&cells.description(columns));
+    let cell = parse_cell(&description).map_err(|m| Located::new(cells.line, 1, m))?;
+    Ok(Row {
+        name,
+        doc_type: unescape(&decode_entities(&cells.cells[1])),
+        cell,
+        line: cells.line,
+        depth,
+        required: cells.required(columns),
+    })
 }
 
 /// An example not fenced: the JSON value starting on the first line that begins with `{` at or after `from`.

@@ -72,6 +72,7 @@ fn take_field(slots: &mut [Option<Node>], id: usize) -> Field {
         doc_type: node.row.doc_type,
         cell: node.row.cell,
         line: node.row.line,
+        required: node.row.required,
         children,
     }
 }

@@ -14,7 +14,8 @@ pub enum DocType {
     Map(Box<DocType>),
     /// A named object type such as `user_id` or `application.app_version_event`.
     Named(String),
-    /// The items of a bare `list` / `array`: whatever its child rows say, else anything.
+    /// The items of a bare `list` / `array`, or `union` / `interface` / `any`: whatever its child rows
+    /// say, else anything.
     Any,
 }
 
@@ -24,6 +25,9 @@ impl DocType {
         let t = text.trim();
         if let Some(inner) = t.strip_suffix("[]") {
             return Ok(DocType::Array(Box::new(DocType::parse(inner)?)));
+        }
+        if let Some(base) = t.strip_suffix(')').and_then(|r| r.split_once('(')) {
+            return qualified(t, base.0, base.1);
         }
         let lower = t.to_ascii_lowercase();
         for prefix in ["list<", "array<"] {
@@ -49,8 +53,9 @@ impl DocType {
             "int" | "int32" | "int64" | "long" | "integer" => DocType::Integer,
             "float" | "double" | "number" => DocType::Number,
             "boolean" | "bool" => DocType::Boolean,
-            "object" | "-" => DocType::Object,
+            "object" | "-" | "/" => DocType::Object,
             "list" | "array" => DocType::Array(Box::new(DocType::Any)),
+            "union" | "interface" | "any" => DocType::Any,
             _ if is_type_name(t) => DocType::Named(t.to_string()),
             _ => return Err(format!("unknown type syntax `{t}`")),
         })
@@ -63,6 +68,24 @@ impl DocType {
             DocType::Array(inner) | DocType::Map(inner) => inner.object_part(),
             _ => None,
         }
+    }
+}
+
+/// `number(float)`, `int(64)`: a scalar with its storage in parentheses, read as the scalar.
+fn qualified(t: &str, base: &str, storage: &str) -> Result<DocType, String> {
+    let scalar = DocType::parse(base).ok().filter(|b| {
+        matches!(
+            b,
+            DocType::Integer | DocType::Number | DocType::String | DocType::Boolean
+        )
+    });
+    match scalar {
+        Some(scalar)
+            if !storage.trim().is_empty() && storage.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            Ok(scalar)
+        }
+        _ => Err(format!("unknown type syntax `{t}`")),
     }
 }
 
@@ -95,6 +118,8 @@ mod tests {
         );
         assert_eq!(DocType::parse("-").unwrap(), Object);
         assert_eq!(DocType::parse("list").unwrap(), Array(Box::new(Any)));
+        assert_eq!(DocType::parse("number(float)").unwrap(), Number);
+        assert_eq!(DocType::parse("/").unwrap(), Object);
         assert_eq!(
             DocType::parse("application.app_version_event").unwrap(),
             Named("application.app_version_event".into())
@@ -103,7 +128,16 @@ mod tests {
 
     #[test]
     fn rejects_unknown_syntax() {
-        for bad in ["", "int[", "a b", "map<int, string>", "list<>", "x<y>"] {
+        for bad in [
+            "",
+            "int[",
+            "a b",
+            "map<int, string>",
+            "list<>",
+            "x<y>",
+            "x(float)",
+            "int()",
+        ] {
             assert!(DocType::parse(bad).is_err(), "{bad}");
         }
     }

@@ -1,0 +1,148 @@
+//! What a field table documents, told by the heading above it, and the API line of a server API page.
+
+use super::model::ApiMeta;
+
+/// The part of a page a field table belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// An event body (or a table under no telling heading).
+    Body,
+    /// An API request body (`请求体`).
+    Request,
+    /// An API response body (`响应体`).
+    Response,
+    /// Headers, path or query parameters: not a body.
+    Parameters,
+}
+
+/// The role of a table given the text of the nearest heading above it.
+pub fn role_of(heading: &str) -> Role {
+    let h = heading.trim_start_matches('#').trim();
+    if h.contains("响应体") || h == "响应" {
+        Role::Response
+    } else if h.contains("请求体") {
+        Role::Request
+    } else if ["请求头", "路径参数", "查询参数", "请求参数", "参数"]
+        .iter()
+        .any(|p| h.starts_with(p))
+    {
+        Role::Parameters
+    } else {
+        Role::Body
+    }
+}
+
+/// The role of a table starting at line index `at`: from the nearest `#` heading above it.
+pub fn role_at(lines: &[&str], at: usize) -> Role {
+    lines[..at.min(lines.len())]
+        .iter()
+        .rev()
+        .find(|l| l.starts_with('#'))
+        .map_or(Role::Body, |h| role_of(h))
+}
+
+/// The method and path of a server API page, from its `HTTP URL` / `HTTP Method` rows in any rendering.
+pub fn api_meta(text: &str) -> Option<ApiMeta> {
+    let url_at = text.find("HTTP URL")?;
+    let after_url = &text[url_at..];
+    let url = after_url.find("http").filter(|&p| p < 400).map(|p| {
+        let rest = &after_url[p..];
+        let end = rest
+            .find(|c: char| c.is_whitespace() || "<|)\"'`".contains(c))
+            .unwrap_or(rest.len());
+        &rest[..end]
+    });
+    let path = url.and_then(|u| {
+        let without_scheme = u.split_once("://").map_or(u, |(_, r)| r);
+        without_scheme
+            .find('/')
+            .map(|p| without_scheme[p..].to_string())
+    });
+    let method = text.find("HTTP Method").and_then(|p| {
+        text[p + "HTTP Method".len()..]
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| !w.is_empty())
+            .take(12)
+            .find(|w| ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(w))
+            .map(str::to_string)
+    });
+    (path.is_some() || method.is_some()).then_some(ApiMeta { method, path })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_from_headings() {
+        assert_eq!(role_of("### 响应体"), Role::Response);
+        assert_eq!(role_of("### 请求体"), Role::Request);
+        assert_eq!(role_of("### 查询参数"), Role::Parameters);
+        assert_eq!(role_of("## 事件体"), Role::Body);
+        let lines = ["### 路径参数", "", "| 名称 | 类型 | 描述 |"];
+        assert_eq!(role_at(&lines, 2), Role::Parameters);
+        assert_eq!(role_at(&lines, 0), Role::Body);
+    }
+
+    #[test]
+    fn api_line_in_each_rendering() {
+        let md = "| HTTP URL | https://open.feishu.cn/open-apis/im/v1/messages |\n| HTTP Method | POST |";
+        let source = "<md-th>HTTP URL</md-th>\n<md-td>https://open.feishu.cn/open-apis/x/:id</md-td>\n</md-tr><md-tr><md-th>HTTP Method</md-th>\n<md-td>GET</md-td>";
+        assert_eq!(
+            api_meta(md),
+            Some(ApiMeta {
+                method: Some("POST".into()),
+                path: Some("/open-apis/im/v1/messages".into())
+            })
+        );
+        assert_eq!(
+            api_meta(source).unwrap().path.as_deref(),
+            Some("/open-apis/x/:id")
+        );
+        assert_eq!(api_meta("no api here"), None);
+    }
+}
+
+/// The tables a page's schema is read from, as indices into its field tables (in page order).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Picked {
+    /// The body: an event's body, or an API page's response body.
+    pub main: Option<usize>,
+    /// An API page's request body.
+    pub request: Option<usize>,
+    /// Further body tables, not read (reported as warnings).
+    pub further: Vec<usize>,
+}
+
+impl Picked {
+    /// Picks from the tables' roles; `api` says whether the page documents a server API.
+    pub fn from_roles(roles: &[Role], api: bool) -> Picked {
+        let first = |role: Role| roles.iter().position(|&r| r == role);
+        let (main, request) = if api {
+            (first(Role::Response), first(Role::Request))
+        } else {
+            (first(Role::Body), None)
+        };
+        let further = roles
+            .iter()
+            .enumerate()
+            .filter(|&(i, &r)| r != Role::Parameters && Some(i) != main && Some(i) != request)
+            .filter(|&(_, &r)| !api || r != Role::Body)
+            .map(|(i, _)| i)
+            .collect();
+        Picked {
+            main,
+            request,
+            further,
+        }
+    }
+
+    /// The index of the next picked table after table `i` (examples are looked for before it).
+    pub fn next_after(&self, i: usize) -> Option<usize> {
+        [self.main, self.request]
+            .into_iter()
+            .flatten()
+            .filter(|&j| j > i)
+            .min()
+    }
+}
