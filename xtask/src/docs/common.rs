@@ -83,6 +83,9 @@ pub fn strip_tags(text: &str) -> String {
 
 /// Decodes the HTML entities the pages use.
 pub fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
     text.replace("&nbsp;", " ")
         .replace("&gt;", ">")
         .replace("&lt;", "<")
