@@ -5,7 +5,8 @@
 # (adaptDefault on node:http) on 127.0.0.1, checks that both accept the same signed, encrypted seed
 # event, then drives each with wrk (one thread) for DURATION seconds (default 10) at each number of
 # keep-alive connections in CONNECTIONS (default "4 16") and prints a Markdown table: requests/s,
-# p50, p99, and the ratio of requests/s.
+# p50, p99, the server's CPU time per request (user + system, from /proc; less sensitive than
+# latency to other load on the machine), and the ratio of requests/s.
 # Deduplication is off in our server (--dedup-capacity 0) so that every request runs the handler,
 # as in the Node SDK.
 set -euo pipefail
@@ -56,10 +57,12 @@ export LARK_ENCRYPT_KEY=$key LARK_VERIFICATION_TOKEN=$token
 ours_port=$(free_port)
 RUST_LOG=warn "$ours_bin" serve --addr "127.0.0.1:$ours_port" --path "$path" --dedup-capacity 0 \
     >/dev/null 2>"$work/ours.log" &
+ours_pid=$!
 pids+=($!)
 node_port=$(free_port)
 NODE_PATH="$root/tests/conformance/node_modules" node "$here/node_server.cjs" "$node_port" "$path" \
     >/dev/null 2>"$work/node.log" &
+node_pid=$!
 pids+=($!)
 wait_for "$ours_port"
 wait_for "$node_port"
@@ -80,10 +83,15 @@ to_ms() {
         if (v ~ /us$/) n = n / 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n = n * 1000
         printf "%.3f", n }'
 }
-measure() { # name port connections
+cpu_ticks() { # pid: user + system clock ticks so far
+    awk '{print $14 + $15}' "/proc/$1/stat"
+}
+measure() { # name port connections pid
     wrk -t1 -c"$3" -d2s -s "$work/request.lua" "http://127.0.0.1:$2" >/dev/null # warm-up
+    before=$(cpu_ticks "$4")
     wrk -t1 -c"$3" -d"${duration}s" --latency -s "$work/request.lua" "http://127.0.0.1:$2" \
         >"$work/$1.wrk"
+    after=$(cpu_ticks "$4")
     if grep -qE "Non-2xx|Socket errors" "$work/$1.wrk"; then
         echo "$1: errors during the run:" >&2
         cat "$work/$1.wrk" >&2
@@ -92,18 +100,21 @@ measure() { # name port connections
     rps=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$work/$1.wrk")
     p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$work/$1.wrk")")
     p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$work/$1.wrk")")
-    echo "$rps $p50 $p99"
+    requests=$(awk '/requests in/ {print $1}' "$work/$1.wrk")
+    cpu_us=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+        'BEGIN { printf "%.0f", t / hz * 1e6 / n }')
+    echo "$rps $p50 $p99 $cpu_us"
 }
 
 sdk_version=$(node -p "require('$root/tests/conformance/node_modules/@larksuiteoapi/node-sdk/package.json').version")
 echo "wrk -t1 -d${duration}s per run after a 2 s warm-up; seed event (compact JSON) encrypted and signed; loopback; $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| connections | server | requests/s | p50 (ms) | p99 (ms) | ratio |"
-echo "| ---: | --- | ---: | ---: | ---: | ---: |"
+echo "| connections | server | requests/s | p50 (ms) | p99 (ms) | CPU µs/request | ratio |"
+echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"
 for c in $connections; do
-    read -r ours_rps ours_p50 ours_p99 < <(measure ours "$ours_port" "$c")
-    read -r node_rps node_p50 node_p99 < <(measure node "$node_port" "$c")
+    read -r ours_rps ours_p50 ours_p99 ours_cpu < <(measure ours "$ours_port" "$c" "$ours_pid")
+    read -r node_rps node_p50 node_p99 node_cpu < <(measure node "$node_port" "$c" "$node_pid")
     ratio=$(awk -v a="$ours_rps" -v b="$node_rps" 'BEGIN { printf "%.1f", a / b }')
-    echo "| $c | lark-events serve (Rust, release) | $ours_rps | $ours_p50 | $ours_p99 | ${ratio}× |"
-    echo "| $c | node-sdk $sdk_version adaptDefault (Node $(node --version)) | $node_rps | $node_p50 | $node_p99 | 1× |"
+    echo "| $c | lark-events serve (Rust, release) | $ours_rps | $ours_p50 | $ours_p99 | $ours_cpu | ${ratio}× |"
+    echo "| $c | node-sdk $sdk_version adaptDefault (Node $(node --version)) | $node_rps | $node_p50 | $node_p99 | $node_cpu | 1× |"
 done
