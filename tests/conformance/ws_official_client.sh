@@ -37,7 +37,7 @@ with open(out, "w", encoding="utf-8") as f:
 PY
 
 cd "$root"
-cargo build --quiet -p lark-events --features ws-test-server --example ws_test_server
+cargo build --quiet -p lark-events --all-features --example ws_test_server
 server="${CARGO_TARGET_DIR:-$root/target}/debug/examples/ws_test_server"
 
 timeout "$limit" "$server" "$work/event.json" "$parts" >"$work/server.out" 2>"$work/server.err" &

@@ -47,6 +47,12 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         rounds: u32,
     },
+    /// The main job: regenerate from schema/docs/, then receive the seed event end to end (webhook and
+    /// long connection) through the generated types.
+    Demo,
+    /// Run every test: the workspace's Rust suites with all features, then the conformance runs
+    /// against the official SDKs.
+    Test,
     /// Compare two versions of a page (any renderings, or their *.json schemas) and classify each change.
     #[command(after_help = xtask::diff::cli::EXIT_CODES)]
     Diff {
@@ -65,6 +71,11 @@ fn main() -> ExitCode {
         } => schema_command(&page, allow_invalid_example),
         Command::Codegen { check, docs, out } => codegen_command(check, docs, out),
         Command::Diff { old, new } => xtask::diff::cli::run(&old, &new),
+        Command::Demo => match codegen_command(false, None, None) {
+            ExitCode::SUCCESS => xtask::tasks::demo(&repo_root()),
+            failure => failure,
+        },
+        Command::Test => xtask::tasks::test(&repo_root()),
         Command::Timing { dirs, rounds } => match xtask::timing::run(&dirs, rounds) {
             Ok(t) => {
                 println!(

@@ -1,0 +1,67 @@
+//! The two commands of the README: `cargo xtask demo` (the main job) and `cargo xtask test` (every test).
+
+use std::path::Path;
+use std::process::{Command, ExitCode};
+
+/// Runs `program args…` in `root`, output shown as it comes; true when it exits 0.
+fn run(root: &Path, program: &str, args: &[&str]) -> bool {
+    let name = Path::new(program).file_name().map_or(program.into(), |n| n.to_string_lossy());
+    println!("\n$ {name} {}", args.join(" "));
+    match Command::new(program).args(args).current_dir(root).status() {
+        Ok(status) => status.success(),
+        Err(e) => {
+            eprintln!("cannot run {program}: {e}");
+            false
+        }
+    }
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+/// The seed event received end to end: by webhook (encrypted, signed) and over the long connection,
+/// through the freshly generated types. Run after `codegen`.
+pub fn demo(root: &Path) -> ExitCode {
+    let args = [
+        "run",
+        "--quiet",
+        "-p",
+        "lark-events",
+        "--features",
+        "cli,ws-test-server",
+        "--example",
+        "demo",
+    ];
+    exit(run(root, &cargo(), &args))
+}
+
+/// Every test: the Rust suites of the workspace with every feature, then the conformance runs
+/// against the official SDKs (webhook vectors through lark-oapi and @larksuiteoapi/node-sdk; the
+/// official Python long-connection client against the local protocol server, whole and split).
+/// Each conformance script installs the official SDK it drives on first use.
+pub fn test(root: &Path) -> ExitCode {
+    let steps: [(&str, &[&str]); 4] = [
+        (&cargo(), &["test", "--workspace", "--all-features"]),
+        ("bash", &["tests/conformance/run.sh"]),
+        ("bash", &["tests/conformance/ws_official_client.sh", "1"]),
+        ("bash", &["tests/conformance/ws_official_client.sh", "3"]),
+    ];
+    let failed: Vec<String> = steps
+        .iter()
+        .filter(|(program, args)| !run(root, program, args))
+        .map(|(program, args)| format!("{program} {}", args.join(" ")))
+        .collect();
+    for step in &failed {
+        eprintln!("failed: {step}");
+    }
+    exit(failed.is_empty())
+}
+
+fn exit(success: bool) -> ExitCode {
+    if success {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
