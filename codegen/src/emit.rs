@@ -101,14 +101,84 @@ fn struct_field(field: &Field) -> TokenStream {
     let docs = doc_attrs(&field.docs);
     let name = ident(&field.ident);
     let ty = field_type(&field.ty);
-    let rename = (crate::naming::unraw(&field.ident) != field.wire_name).then(|| {
-        let wire = &field.wire_name;
-        quote!(rename = #wire,)
-    });
     quote! {
         #docs
-        #[serde(#rename default, skip_serializing_if = "Option::is_none")]
         pub #name: Option<#ty>,
+    }
+}
+
+/// `impl wire::Object` and the serde impls built on it: listed fields by wire name, everything
+/// else (and a listed field sent as `null`) in `extra`.
+fn object_impls(def: &StructDef) -> TokenStream {
+    let name = ident(&def.name);
+    let expecting = format!("struct {}", def.name);
+    let idents: Vec<Ident> = def.fields.iter().map(|f| ident(&f.ident)).collect();
+    let wire_names: Vec<&str> = def.fields.iter().map(|f| f.wire_name.as_str()).collect();
+    // A struct without listed fields gets bodies without a `match` of one arm.
+    let (decode_field, holds) = if def.fields.is_empty() {
+        (quote!(Ok(crate::wire::FieldRead::NotListed)), quote!(false))
+    } else {
+        (
+            quote! {
+                match key {
+                    #(#wire_names => crate::wire::decode_field(map, &mut self.#idents),)*
+                    _ => Ok(crate::wire::FieldRead::NotListed),
+                }
+            },
+            quote! {
+                match key {
+                    #(#wire_names => self.#idents.is_some(),)*
+                    _ => false,
+                }
+            },
+        )
+    };
+    let (key, map, encoder) = if def.fields.is_empty() {
+        (
+            format_ident!("_key"),
+            format_ident!("_map"),
+            format_ident!("_encoder"),
+        )
+    } else {
+        (
+            format_ident!("key"),
+            format_ident!("map"),
+            format_ident!("encoder"),
+        )
+    };
+    quote! {
+        impl crate::wire::Object for #name {
+            fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                #key: &str,
+                #map: &mut A,
+            ) -> Result<crate::wire::FieldRead, A::Error> {
+                #decode_field
+            }
+            fn encode_fields<M: serde::ser::SerializeMap>(&self, #encoder: &mut M) -> Result<(), M::Error> {
+                #(crate::wire::encode_field(#encoder, #wire_names, &self.#idents)?;)*
+                Ok(())
+            }
+            fn holds(&self, #key: &str) -> bool {
+                #holds
+            }
+            fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+                &self.extra
+            }
+            fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+                &mut self.extra
+            }
+        }
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                crate::wire::serialize_object(self, serializer)
+            }
+        }
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::wire::deserialize_object(deserializer, #expecting)
+            }
+        }
     }
 }
 
@@ -146,15 +216,18 @@ fn structure(def: &StructDef, features: Features) -> TokenStream {
             #dispatcher
         }
     });
+    let object = object_impls(def);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
-            /// Fields the page does not list, kept so that re-encoding loses nothing.
-            #[serde(flatten)]
+            /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+            /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
             pub extra: serde_json::Map<String, serde_json::Value>,
         }
+        #object
         #event
     }
 }
@@ -179,6 +252,9 @@ fn enumeration(def: &EnumDef) -> TokenStream {
         .map(|v| variant_doc(&v.value, &v.label))
         .collect();
     let labels: Vec<&str> = def.variants.iter().map(|v| v.label.as_str()).collect();
+    let fallback_doc = doc_attrs(&[
+        format!("A value the page does not list, kept as it came: `{}::from(…)` makes one, `{}()` reads it.", def.name, match def.repr { EnumRepr::Integer => "value", EnumRepr::String => "as_str" }),
+    ]);
     let common = quote! {
         /// The page's label of a listed value (`None` for an unlisted one).
         pub fn label(&self) -> Option<&'static str> {
@@ -198,17 +274,18 @@ fn enumeration(def: &EnumDef) -> TokenStream {
             quote! {
                 #docs
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#[doc = #variant_docs] #variant_names,)*
-                    /// A value the page does not list, kept as it came.
-                    #fallback(i64),
+                    #fallback_doc
+                    #fallback(crate::wire::UnlistedValue<i64>),
                 }
                 impl #name {
                     /// The value on the wire.
                     pub fn value(self) -> i64 {
                         match self {
                             #(Self::#variant_names => #values,)*
-                            Self::#fallback(value) => value,
+                            Self::#fallback(value) => *value.get(),
                         }
                     }
                     #common
@@ -217,7 +294,7 @@ fn enumeration(def: &EnumDef) -> TokenStream {
                     fn from(value: i64) -> Self {
                         match value {
                             #(#values => Self::#variant_names,)*
-                            other => Self::#fallback(other),
+                            other => Self::#fallback(crate::wire::UnlistedValue::new(other)),
                         }
                     }
                 }
@@ -248,17 +325,18 @@ fn enumeration(def: &EnumDef) -> TokenStream {
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#[doc = #variant_docs] #variant_names,)*
-                    /// A value the page does not list, kept as it came.
-                    #fallback(String),
+                    #fallback_doc
+                    #fallback(crate::wire::UnlistedValue<String>),
                 }
                 impl #name {
                     /// The value on the wire.
                     pub fn as_str(&self) -> &str {
                         match self {
                             #(Self::#variant_names => #values,)*
-                            Self::#fallback(value) => value,
+                            Self::#fallback(value) => value.get(),
                         }
                     }
                     #common
@@ -267,7 +345,7 @@ fn enumeration(def: &EnumDef) -> TokenStream {
                     fn from(value: &str) -> Self {
                         match value {
                             #(#values => Self::#variant_names,)*
-                            other => Self::#fallback(other.to_owned()),
+                            other => Self::#fallback(crate::wire::UnlistedValue::new(other.to_owned())),
                         }
                     }
                 }
@@ -275,14 +353,14 @@ fn enumeration(def: &EnumDef) -> TokenStream {
                     fn from(value: String) -> Self {
                         match value.as_str() {
                             #(#values => Self::#variant_names,)*
-                            _ => Self::#fallback(value),
+                            _ => Self::#fallback(crate::wire::UnlistedValue::new(value)),
                         }
                     }
                 }
                 impl From<#name> for String {
                     fn from(value: #name) -> String {
                         match value {
-                            #name::#fallback(value) => value,
+                            #name::#fallback(value) => value.into_inner(),
                             listed => listed.as_str().to_owned(),
                         }
                     }

@@ -12,9 +12,17 @@ use crate::model::Module;
 use crate::{Error, GeneratedFile, Layout};
 
 /// The hand-written support code of the crate in `generated/`, copied into a standalone crate.
-const SUPPORT: [(&str, &str); 2] = [
+const SUPPORT: [(&str, &str); 4] = [
     ("src/event.rs", include_str!("../../generated/src/event.rs")),
     ("src/wire.rs", include_str!("../../generated/src/wire.rs")),
+    (
+        "src/wire/object.rs",
+        include_str!("../../generated/src/wire/object.rs"),
+    ),
+    (
+        "src/wire/unlisted.rs",
+        include_str!("../../generated/src/wire/unlisted.rs"),
+    ),
 ];
 
 /// Every file, in path order.

@@ -1,4 +1,5 @@
-//! Wire helpers for generated types: lenient integers, timestamps, enums that keep unknown values.
+//! Wire helpers for generated types: lenient integers, timestamps, enums that keep unknown values,
+//! structs that keep unknown fields and `null`s.
 //!
 //! The documentation types many integers as `string` (`"1610462759"`) while the official SDKs and real
 //! deliveries use JSON numbers. [`Integer`] accepts both and writes back exactly what it read, so a
@@ -9,6 +10,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+
+mod object;
+mod unlisted;
+
+pub(crate) use object::{
+    decode_field, deserialize_object, encode_field, serialize_object, FieldRead, Object,
+};
+pub use unlisted::UnlistedValue;
 
 /// A number the platform sends either as a JSON number or as a string, kept exactly as it came:
 /// the JSON number as written (`100` stays `100`, never `100.0`), the string as written.

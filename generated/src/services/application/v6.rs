@@ -14,19 +14,69 @@ use serde::{Deserialize, Serialize};
 /// Also documented by:
 /// - `000_c6042755e2590ada.txt` (rendering `text`): not used, this page's rendering is richer
 /// - `002_c98445f5ac19ce98.txt` (rendering `flat`): not used, this page's rendering is richer
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct P2ApplicationAppVersionPublishApplyV6 {
     /// 事件模式
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// 事件头
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<EventHeader>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<P2ApplicationAppVersionPublishApplyV6Data>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::wire::Object for P2ApplicationAppVersionPublishApplyV6 {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "schema" => crate::wire::decode_field(map, &mut self.schema),
+            "header" => crate::wire::decode_field(map, &mut self.header),
+            "event" => crate::wire::decode_field(map, &mut self.event),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "schema", &self.schema)?;
+        crate::wire::encode_field(encoder, "header", &self.header)?;
+        crate::wire::encode_field(encoder, "event", &self.event)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "schema" => self.schema.is_some(),
+            "header" => self.header.is_some(),
+            "event" => self.event.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for P2ApplicationAppVersionPublishApplyV6 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for P2ApplicationAppVersionPublishApplyV6 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(
+            deserializer,
+            "struct P2ApplicationAppVersionPublishApplyV6",
+        )
+    }
 }
 impl P2ApplicationAppVersionPublishApplyV6 {
     /// The event type, as in `header.event_type`: `application.application.app_version.publish_apply_v6`.
@@ -50,168 +100,455 @@ impl crate::dispatch::Dispatcher {
     }
 }
 /// The page's type `event_header`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EventHeader {
     /// 事件 ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
     /// 事件类型
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
     /// 事件创建时间戳（单位：毫秒）
     ///
     /// Unix time in milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<crate::wire::UnixMillis>,
     /// 事件 Token
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// 应用 ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// 租户 Key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_key: Option<String>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::wire::Object for EventHeader {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "event_id" => crate::wire::decode_field(map, &mut self.event_id),
+            "event_type" => crate::wire::decode_field(map, &mut self.event_type),
+            "create_time" => crate::wire::decode_field(map, &mut self.create_time),
+            "token" => crate::wire::decode_field(map, &mut self.token),
+            "app_id" => crate::wire::decode_field(map, &mut self.app_id),
+            "tenant_key" => crate::wire::decode_field(map, &mut self.tenant_key),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "event_id", &self.event_id)?;
+        crate::wire::encode_field(encoder, "event_type", &self.event_type)?;
+        crate::wire::encode_field(encoder, "create_time", &self.create_time)?;
+        crate::wire::encode_field(encoder, "token", &self.token)?;
+        crate::wire::encode_field(encoder, "app_id", &self.app_id)?;
+        crate::wire::encode_field(encoder, "tenant_key", &self.tenant_key)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "event_id" => self.event_id.is_some(),
+            "event_type" => self.event_type.is_some(),
+            "create_time" => self.create_time.is_some(),
+            "token" => self.token.is_some(),
+            "app_id" => self.app_id.is_some(),
+            "tenant_key" => self.tenant_key.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for EventHeader {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for EventHeader {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct EventHeader")
+    }
+}
 /// The `event` part of [`P2ApplicationAppVersionPublishApplyV6`]: what happened.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct P2ApplicationAppVersionPublishApplyV6Data {
     /// 用户 ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator_id: Option<UserId>,
     /// 当前线上版本信息
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub online_version: Option<AppVersionEvent>,
     /// 当前在审核的版本信息
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub under_audit_version: Option<AppVersionEvent>,
     /// 应用状态
     ///
     /// Values: `0`: 停用状态; `1`: 启用状态.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_status: Option<AppStatus>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::wire::Object for P2ApplicationAppVersionPublishApplyV6Data {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "operator_id" => crate::wire::decode_field(map, &mut self.operator_id),
+            "online_version" => crate::wire::decode_field(map, &mut self.online_version),
+            "under_audit_version" => {
+                crate::wire::decode_field(map, &mut self.under_audit_version)
+            }
+            "app_status" => crate::wire::decode_field(map, &mut self.app_status),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "operator_id", &self.operator_id)?;
+        crate::wire::encode_field(encoder, "online_version", &self.online_version)?;
+        crate::wire::encode_field(
+            encoder,
+            "under_audit_version",
+            &self.under_audit_version,
+        )?;
+        crate::wire::encode_field(encoder, "app_status", &self.app_status)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "operator_id" => self.operator_id.is_some(),
+            "online_version" => self.online_version.is_some(),
+            "under_audit_version" => self.under_audit_version.is_some(),
+            "app_status" => self.app_status.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for P2ApplicationAppVersionPublishApplyV6Data {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for P2ApplicationAppVersionPublishApplyV6Data {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(
+            deserializer,
+            "struct P2ApplicationAppVersionPublishApplyV6Data",
+        )
+    }
+}
 /// The page's type `user_id`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserId {
     /// 用户的 union id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub union_id: Option<String>,
     /// 用户的 user id
     ///
     /// Field permission: 获取用户 user ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// 用户的 open id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_id: Option<String>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::wire::Object for UserId {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "union_id" => crate::wire::decode_field(map, &mut self.union_id),
+            "user_id" => crate::wire::decode_field(map, &mut self.user_id),
+            "open_id" => crate::wire::decode_field(map, &mut self.open_id),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "union_id", &self.union_id)?;
+        crate::wire::encode_field(encoder, "user_id", &self.user_id)?;
+        crate::wire::encode_field(encoder, "open_id", &self.open_id)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "union_id" => self.union_id.is_some(),
+            "user_id" => self.user_id.is_some(),
+            "open_id" => self.open_id.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for UserId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for UserId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct UserId")
+    }
+}
 /// The page's type `application.app_version_event`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AppVersionEvent {
     /// 应用 id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// 开发者填入的应用版本 ID
     ///
     /// Validation: length (characters) at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// 唯一标识应用版本的 ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// 应用默认名称
     ///
     /// Validation: length (characters) at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
     /// 应用头像 url
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
     /// 应用默认描述
     ///
     /// Validation: length (characters) at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 应用权限列表
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<AppScope>>,
     /// 后台主页地址
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub back_home_url: Option<String>,
     /// 应用的国际化信息列表
     ///
     /// Validation: number of items at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n: Option<Vec<AppI18nInfo>>,
     /// 应用分类的国际化描述
     ///
     /// Validation: number of items at most 3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_categories: Option<Vec<String>>,
     /// 应用已订阅开放平台事件列表
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<String>>,
     /// 版本状态
     ///
     /// Values: `0`: 未知状态; `1`: 审核通过; `2`: 审核拒绝; `3`: 审核中; `4`: 未提交审核.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// 版本创建时间（单位：s）
     ///
     /// Unix time in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<crate::wire::UnixSeconds>,
     /// 版本发布时间（单位：s）
     ///
     /// Unix time in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publish_time: Option<crate::wire::UnixSeconds>,
     /// 当前版本下应用开启的能力
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ability: Option<AppAbility>,
     /// 跟随应用版本的信息
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<AppVersionRemarkEvent>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::wire::Object for AppVersionEvent {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "app_id" => crate::wire::decode_field(map, &mut self.app_id),
+            "version" => crate::wire::decode_field(map, &mut self.version),
+            "version_id" => crate::wire::decode_field(map, &mut self.version_id),
+            "app_name" => crate::wire::decode_field(map, &mut self.app_name),
+            "avatar_url" => crate::wire::decode_field(map, &mut self.avatar_url),
+            "description" => crate::wire::decode_field(map, &mut self.description),
+            "scopes" => crate::wire::decode_field(map, &mut self.scopes),
+            "back_home_url" => crate::wire::decode_field(map, &mut self.back_home_url),
+            "i18n" => crate::wire::decode_field(map, &mut self.i18n),
+            "common_categories" => {
+                crate::wire::decode_field(map, &mut self.common_categories)
+            }
+            "events" => crate::wire::decode_field(map, &mut self.events),
+            "status" => crate::wire::decode_field(map, &mut self.status),
+            "create_time" => crate::wire::decode_field(map, &mut self.create_time),
+            "publish_time" => crate::wire::decode_field(map, &mut self.publish_time),
+            "ability" => crate::wire::decode_field(map, &mut self.ability),
+            "remark" => crate::wire::decode_field(map, &mut self.remark),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "app_id", &self.app_id)?;
+        crate::wire::encode_field(encoder, "version", &self.version)?;
+        crate::wire::encode_field(encoder, "version_id", &self.version_id)?;
+        crate::wire::encode_field(encoder, "app_name", &self.app_name)?;
+        crate::wire::encode_field(encoder, "avatar_url", &self.avatar_url)?;
+        crate::wire::encode_field(encoder, "description", &self.description)?;
+        crate::wire::encode_field(encoder, "scopes", &self.scopes)?;
+        crate::wire::encode_field(encoder, "back_home_url", &self.back_home_url)?;
+        crate::wire::encode_field(encoder, "i18n", &self.i18n)?;
+        crate::wire::encode_field(
+            encoder,
+            "common_categories",
+            &self.common_categories,
+        )?;
+        crate::wire::encode_field(encoder, "events", &self.events)?;
+        crate::wire::encode_field(encoder, "status", &self.status)?;
+        crate::wire::encode_field(encoder, "create_time", &self.create_time)?;
+        crate::wire::encode_field(encoder, "publish_time", &self.publish_time)?;
+        crate::wire::encode_field(encoder, "ability", &self.ability)?;
+        crate::wire::encode_field(encoder, "remark", &self.remark)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "app_id" => self.app_id.is_some(),
+            "version" => self.version.is_some(),
+            "version_id" => self.version_id.is_some(),
+            "app_name" => self.app_name.is_some(),
+            "avatar_url" => self.avatar_url.is_some(),
+            "description" => self.description.is_some(),
+            "scopes" => self.scopes.is_some(),
+            "back_home_url" => self.back_home_url.is_some(),
+            "i18n" => self.i18n.is_some(),
+            "common_categories" => self.common_categories.is_some(),
+            "events" => self.events.is_some(),
+            "status" => self.status.is_some(),
+            "create_time" => self.create_time.is_some(),
+            "publish_time" => self.publish_time.is_some(),
+            "ability" => self.ability.is_some(),
+            "remark" => self.remark.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for AppVersionEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for AppVersionEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct AppVersionEvent")
+    }
+}
 /// The page's type `app_scope`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AppScope {
     /// 应用权限
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// 应用权限的国际化描述
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 权限等级描述
     ///
     /// Values: `1`: 普通权限; `2`: 高级权限; `3`: 超敏感权限; `0`: 未知等级.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
     /// 返回用户身份类型user、应用身份类型tenant。如果两种类型都支持，则同时返回两个。
     ///
     /// Values: `tenant`: 应用身份类型; `user`: 用户身份类型.
     /// Validation: number of items from 0 to 200.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_types: Option<Vec<TokenType>>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::wire::Object for AppScope {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "scope" => crate::wire::decode_field(map, &mut self.scope),
+            "description" => crate::wire::decode_field(map, &mut self.description),
+            "level" => crate::wire::decode_field(map, &mut self.level),
+            "token_types" => crate::wire::decode_field(map, &mut self.token_types),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "scope", &self.scope)?;
+        crate::wire::encode_field(encoder, "description", &self.description)?;
+        crate::wire::encode_field(encoder, "level", &self.level)?;
+        crate::wire::encode_field(encoder, "token_types", &self.token_types)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "scope" => self.scope.is_some(),
+            "description" => self.description.is_some(),
+            "level" => self.level.is_some(),
+            "token_types" => self.token_types.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for AppScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for AppScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct AppScope")
+    }
 }
 /// The values of `level` in [`AppScope`]; an unlisted one is kept as it came.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Level {
     /// `1`: 普通权限
     Normal,
@@ -221,8 +558,8 @@ pub enum Level {
     HighlySensitive,
     /// `0`: 未知等级
     UnknownLevel,
-    /// A value the page does not list, kept as it came.
-    Unlisted(i64),
+    /// A value the page does not list, kept as it came: `Level::from(…)` makes one, `value()` reads it.
+    Unlisted(crate::wire::UnlistedValue<i64>),
 }
 impl Level {
     /// The value on the wire.
@@ -232,7 +569,7 @@ impl Level {
             Self::Advanced => 2,
             Self::HighlySensitive => 3,
             Self::UnknownLevel => 0,
-            Self::Unlisted(value) => value,
+            Self::Unlisted(value) => *value.get(),
         }
     }
     /// The page's label of a listed value (`None` for an unlisted one).
@@ -253,7 +590,7 @@ impl From<i64> for Level {
             2 => Self::Advanced,
             3 => Self::HighlySensitive,
             0 => Self::UnknownLevel,
-            other => Self::Unlisted(other),
+            other => Self::Unlisted(crate::wire::UnlistedValue::new(other)),
         }
     }
 }
@@ -281,13 +618,14 @@ impl<'de> Deserialize<'de> for Level {
 }
 /// The values of `token_types` in [`AppScope`]; an unlisted one is kept as it came.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TokenType {
     /// `tenant`: 应用身份类型
     Tenant,
     /// `user`: 用户身份类型
     User,
-    /// A value the page does not list, kept as it came.
-    Unlisted(String),
+    /// A value the page does not list, kept as it came: `TokenType::from(…)` makes one, `as_str()` reads it.
+    Unlisted(crate::wire::UnlistedValue<String>),
 }
 impl TokenType {
     /// The value on the wire.
@@ -295,7 +633,7 @@ impl TokenType {
         match self {
             Self::Tenant => "tenant",
             Self::User => "user",
-            Self::Unlisted(value) => value,
+            Self::Unlisted(value) => value.get(),
         }
     }
     /// The page's label of a listed value (`None` for an unlisted one).
@@ -312,7 +650,7 @@ impl From<&str> for TokenType {
         match value {
             "tenant" => Self::Tenant,
             "user" => Self::User,
-            other => Self::Unlisted(other.to_owned()),
+            other => Self::Unlisted(crate::wire::UnlistedValue::new(other.to_owned())),
         }
     }
 }
@@ -321,14 +659,14 @@ impl From<String> for TokenType {
         match value.as_str() {
             "tenant" => Self::Tenant,
             "user" => Self::User,
-            _ => Self::Unlisted(value),
+            _ => Self::Unlisted(crate::wire::UnlistedValue::new(value)),
         }
     }
 }
 impl From<TokenType> for String {
     fn from(value: TokenType) -> String {
         match value {
-            TokenType::Unlisted(value) => value,
+            TokenType::Unlisted(value) => value.into_inner(),
             listed => listed.as_str().to_owned(),
         }
     }
@@ -351,32 +689,82 @@ impl<'de> Deserialize<'de> for TokenType {
     }
 }
 /// The page's type `app_i18n_info`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AppI18nInfo {
     /// 国际化语言的 key
     ///
     /// Values: `zh_cn`: 简体中文; `en_us`: 英文; `ja_jp`: 日文; `zh_hk`: 繁体中文(中国香港); `zh_tw`: 繁体中文(中国台湾); `id_id`: 印度尼西亚语; `ms_my`: 马来语; `de_de`: 德语; `es_es`: 西班牙语; `fr_fr`: 法语; `it_it`: 意大利语; `pt_br`: 葡萄牙语(巴西); `vi_vn`: 越南语; `ru_ru`: 俄语; `th_th`: 泰语; `ko_kr`: 韩语.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_key: Option<I18nKey>,
     /// 应用国际化名称
     ///
     /// Validation: length (characters) at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 应用国际化描述（副标题）
     ///
     /// Validation: length (characters) at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 国际化帮助文档链接
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help_use: Option<String>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::wire::Object for AppI18nInfo {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "i18n_key" => crate::wire::decode_field(map, &mut self.i18n_key),
+            "name" => crate::wire::decode_field(map, &mut self.name),
+            "description" => crate::wire::decode_field(map, &mut self.description),
+            "help_use" => crate::wire::decode_field(map, &mut self.help_use),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "i18n_key", &self.i18n_key)?;
+        crate::wire::encode_field(encoder, "name", &self.name)?;
+        crate::wire::encode_field(encoder, "description", &self.description)?;
+        crate::wire::encode_field(encoder, "help_use", &self.help_use)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "i18n_key" => self.i18n_key.is_some(),
+            "name" => self.name.is_some(),
+            "description" => self.description.is_some(),
+            "help_use" => self.help_use.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for AppI18nInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for AppI18nInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct AppI18nInfo")
+    }
 }
 /// The values of `i18n_key` in [`AppI18nInfo`]; an unlisted one is kept as it came.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum I18nKey {
     /// `zh_cn`: 简体中文
     ZhCn,
@@ -410,8 +798,8 @@ pub enum I18nKey {
     ThTh,
     /// `ko_kr`: 韩语
     KoKr,
-    /// A value the page does not list, kept as it came.
-    Unlisted(String),
+    /// A value the page does not list, kept as it came: `I18nKey::from(…)` makes one, `as_str()` reads it.
+    Unlisted(crate::wire::UnlistedValue<String>),
 }
 impl I18nKey {
     /// The value on the wire.
@@ -433,7 +821,7 @@ impl I18nKey {
             Self::RuRu => "ru_ru",
             Self::ThTh => "th_th",
             Self::KoKr => "ko_kr",
-            Self::Unlisted(value) => value,
+            Self::Unlisted(value) => value.get(),
         }
     }
     /// The page's label of a listed value (`None` for an unlisted one).
@@ -478,7 +866,7 @@ impl From<&str> for I18nKey {
             "ru_ru" => Self::RuRu,
             "th_th" => Self::ThTh,
             "ko_kr" => Self::KoKr,
-            other => Self::Unlisted(other.to_owned()),
+            other => Self::Unlisted(crate::wire::UnlistedValue::new(other.to_owned())),
         }
     }
 }
@@ -501,14 +889,14 @@ impl From<String> for I18nKey {
             "ru_ru" => Self::RuRu,
             "th_th" => Self::ThTh,
             "ko_kr" => Self::KoKr,
-            _ => Self::Unlisted(value),
+            _ => Self::Unlisted(crate::wire::UnlistedValue::new(value)),
         }
     }
 }
 impl From<I18nKey> for String {
     fn from(value: I18nKey) -> String {
         match value {
-            I18nKey::Unlisted(value) => value,
+            I18nKey::Unlisted(value) => value.into_inner(),
             listed => listed.as_str().to_owned(),
         }
     }
@@ -532,6 +920,7 @@ impl<'de> Deserialize<'de> for I18nKey {
 }
 /// The values of `status` in [`AppVersionEvent`]; an unlisted one is kept as it came.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `0`: 未知状态
     Unknown,
@@ -543,8 +932,8 @@ pub enum Status {
     UnderReview,
     /// `4`: 未提交审核
     NotSubmitted,
-    /// A value the page does not list, kept as it came.
-    Unlisted(i64),
+    /// A value the page does not list, kept as it came: `Status::from(…)` makes one, `value()` reads it.
+    Unlisted(crate::wire::UnlistedValue<i64>),
 }
 impl Status {
     /// The value on the wire.
@@ -555,7 +944,7 @@ impl Status {
             Self::Rejected => 2,
             Self::UnderReview => 3,
             Self::NotSubmitted => 4,
-            Self::Unlisted(value) => value,
+            Self::Unlisted(value) => *value.get(),
         }
     }
     /// The page's label of a listed value (`None` for an unlisted one).
@@ -578,7 +967,7 @@ impl From<i64> for Status {
             2 => Self::Rejected,
             3 => Self::UnderReview,
             4 => Self::NotSubmitted,
-            other => Self::Unlisted(other),
+            other => Self::Unlisted(crate::wire::UnlistedValue::new(other)),
         }
     }
 }
@@ -605,76 +994,214 @@ impl<'de> Deserialize<'de> for Status {
     }
 }
 /// The page's type `app_ability`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AppAbility {
     /// 小程序能力
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gadget: Option<Gadget>,
     /// 网页能力
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_app: Option<WebApp>,
     /// 机器人能力
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bot: Option<Bot>,
     /// 小组件能力
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workplace_widgets: Option<Vec<WorkplaceWidget>>,
     /// 主导航小程序
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub navigate: Option<Navigate>,
     /// 云文档应用
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_doc: Option<CloudDoc>,
     /// 云文档小组件
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docs_blocks: Option<Vec<DocsBlock>>,
     /// 消息快捷操作
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_action: Option<MessageAction>,
     /// 加号菜单
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plus_menu: Option<PlusMenu>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::wire::Object for AppAbility {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "gadget" => crate::wire::decode_field(map, &mut self.gadget),
+            "web_app" => crate::wire::decode_field(map, &mut self.web_app),
+            "bot" => crate::wire::decode_field(map, &mut self.bot),
+            "workplace_widgets" => {
+                crate::wire::decode_field(map, &mut self.workplace_widgets)
+            }
+            "navigate" => crate::wire::decode_field(map, &mut self.navigate),
+            "cloud_doc" => crate::wire::decode_field(map, &mut self.cloud_doc),
+            "docs_blocks" => crate::wire::decode_field(map, &mut self.docs_blocks),
+            "message_action" => crate::wire::decode_field(map, &mut self.message_action),
+            "plus_menu" => crate::wire::decode_field(map, &mut self.plus_menu),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "gadget", &self.gadget)?;
+        crate::wire::encode_field(encoder, "web_app", &self.web_app)?;
+        crate::wire::encode_field(encoder, "bot", &self.bot)?;
+        crate::wire::encode_field(
+            encoder,
+            "workplace_widgets",
+            &self.workplace_widgets,
+        )?;
+        crate::wire::encode_field(encoder, "navigate", &self.navigate)?;
+        crate::wire::encode_field(encoder, "cloud_doc", &self.cloud_doc)?;
+        crate::wire::encode_field(encoder, "docs_blocks", &self.docs_blocks)?;
+        crate::wire::encode_field(encoder, "message_action", &self.message_action)?;
+        crate::wire::encode_field(encoder, "plus_menu", &self.plus_menu)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "gadget" => self.gadget.is_some(),
+            "web_app" => self.web_app.is_some(),
+            "bot" => self.bot.is_some(),
+            "workplace_widgets" => self.workplace_widgets.is_some(),
+            "navigate" => self.navigate.is_some(),
+            "cloud_doc" => self.cloud_doc.is_some(),
+            "docs_blocks" => self.docs_blocks.is_some(),
+            "message_action" => self.message_action.is_some(),
+            "plus_menu" => self.plus_menu.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for AppAbility {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for AppAbility {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct AppAbility")
+    }
+}
 /// The page's type `gadget`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Gadget {
     /// pc 支持的小程序模式，bit 位表示
     ///
     /// Bits: `1`: sidebar 模式; `2`: pc 模式; `4`: 主导航模式.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_pc_mode: Option<EnablePcMode>,
     /// schema url 列表
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_urls: Option<Vec<String>>,
     /// pc 端是否使用小程序版本
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pc_use_mobile_pkg: Option<bool>,
     /// pc 的小程序版本号
     ///
     /// Validation: length (characters) at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pc_version: Option<String>,
     /// 移动端小程序版本号
     ///
     /// Validation: length (characters) at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_version: Option<String>,
     /// 移动端兼容的最低飞书版本
     ///
     /// Validation: length (characters) at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_min_lark_version: Option<String>,
     /// pc 端兼容的最低飞书版本
     ///
     /// Validation: length (characters) at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pc_min_lark_version: Option<String>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::wire::Object for Gadget {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "enable_pc_mode" => crate::wire::decode_field(map, &mut self.enable_pc_mode),
+            "schema_urls" => crate::wire::decode_field(map, &mut self.schema_urls),
+            "pc_use_mobile_pkg" => {
+                crate::wire::decode_field(map, &mut self.pc_use_mobile_pkg)
+            }
+            "pc_version" => crate::wire::decode_field(map, &mut self.pc_version),
+            "mobile_version" => crate::wire::decode_field(map, &mut self.mobile_version),
+            "mobile_min_lark_version" => {
+                crate::wire::decode_field(map, &mut self.mobile_min_lark_version)
+            }
+            "pc_min_lark_version" => {
+                crate::wire::decode_field(map, &mut self.pc_min_lark_version)
+            }
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "enable_pc_mode", &self.enable_pc_mode)?;
+        crate::wire::encode_field(encoder, "schema_urls", &self.schema_urls)?;
+        crate::wire::encode_field(
+            encoder,
+            "pc_use_mobile_pkg",
+            &self.pc_use_mobile_pkg,
+        )?;
+        crate::wire::encode_field(encoder, "pc_version", &self.pc_version)?;
+        crate::wire::encode_field(encoder, "mobile_version", &self.mobile_version)?;
+        crate::wire::encode_field(
+            encoder,
+            "mobile_min_lark_version",
+            &self.mobile_min_lark_version,
+        )?;
+        crate::wire::encode_field(
+            encoder,
+            "pc_min_lark_version",
+            &self.pc_min_lark_version,
+        )?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "enable_pc_mode" => self.enable_pc_mode.is_some(),
+            "schema_urls" => self.schema_urls.is_some(),
+            "pc_use_mobile_pkg" => self.pc_use_mobile_pkg.is_some(),
+            "pc_version" => self.pc_version.is_some(),
+            "mobile_version" => self.mobile_version.is_some(),
+            "mobile_min_lark_version" => self.mobile_min_lark_version.is_some(),
+            "pc_min_lark_version" => self.pc_min_lark_version.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for Gadget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for Gadget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct Gadget")
+    }
 }
 bitflags::bitflags! {
     /// The bits of `enable_pc_mode` in [`Gadget`]; unlisted bits are kept.
@@ -708,122 +1235,458 @@ impl<'de> Deserialize<'de> for EnablePcMode {
     }
 }
 /// The page's type `web_app`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebApp {
     /// pc 端 url
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pc_url: Option<String>,
     /// 移动端 url
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_url: Option<String>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::wire::Object for WebApp {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "pc_url" => crate::wire::decode_field(map, &mut self.pc_url),
+            "mobile_url" => crate::wire::decode_field(map, &mut self.mobile_url),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "pc_url", &self.pc_url)?;
+        crate::wire::encode_field(encoder, "mobile_url", &self.mobile_url)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "pc_url" => self.pc_url.is_some(),
+            "mobile_url" => self.mobile_url.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for WebApp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for WebApp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct WebApp")
+    }
 }
 /// The page's type `bot`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Bot {
     /// 消息卡片回调地址
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_request_url: Option<String>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::wire::Object for Bot {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "card_request_url" => {
+                crate::wire::decode_field(map, &mut self.card_request_url)
+            }
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "card_request_url", &self.card_request_url)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "card_request_url" => self.card_request_url.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for Bot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for Bot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct Bot")
+    }
 }
 /// The page's type `workplace_widget`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WorkplaceWidget {
     /// 最低兼容飞书版本号
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_lark_version: Option<String>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::wire::Object for WorkplaceWidget {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "min_lark_version" => {
+                crate::wire::decode_field(map, &mut self.min_lark_version)
+            }
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "min_lark_version", &self.min_lark_version)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "min_lark_version" => self.min_lark_version.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for WorkplaceWidget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for WorkplaceWidget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct WorkplaceWidget")
+    }
 }
 /// The page's type `navigate`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Navigate {
     /// pc 端主导航信息
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pc: Option<NavigateMeta>,
     /// 移动端主导航信息
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile: Option<NavigateMeta>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::wire::Object for Navigate {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "pc" => crate::wire::decode_field(map, &mut self.pc),
+            "mobile" => crate::wire::decode_field(map, &mut self.mobile),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "pc", &self.pc)?;
+        crate::wire::encode_field(encoder, "mobile", &self.mobile)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "pc" => self.pc.is_some(),
+            "mobile" => self.mobile.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for Navigate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for Navigate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct Navigate")
+    }
+}
 /// The page's type `navigate_meta`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NavigateMeta {
     /// 主导航小程序版本号
     ///
     /// Validation: length (characters) at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// 默认图片 url
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// 选中态图片 url
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hover_image_url: Option<String>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::wire::Object for NavigateMeta {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "version" => crate::wire::decode_field(map, &mut self.version),
+            "image_url" => crate::wire::decode_field(map, &mut self.image_url),
+            "hover_image_url" => {
+                crate::wire::decode_field(map, &mut self.hover_image_url)
+            }
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "version", &self.version)?;
+        crate::wire::encode_field(encoder, "image_url", &self.image_url)?;
+        crate::wire::encode_field(encoder, "hover_image_url", &self.hover_image_url)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "version" => self.version.is_some(),
+            "image_url" => self.image_url.is_some(),
+            "hover_image_url" => self.hover_image_url.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for NavigateMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for NavigateMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct NavigateMeta")
+    }
+}
 /// The page's type `cloud_doc`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudDoc {
     /// 云空间重定向 url
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub space_url: Option<String>,
     /// 国际化信息
     ///
     /// Validation: number of items at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n: Option<Vec<CloudDocI18nInfo>>,
     /// 图标链接
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
     /// 云文档支持模式
     ///
     /// Values: `0`: 未知; `1`: 移动端.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::wire::Object for CloudDoc {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "space_url" => crate::wire::decode_field(map, &mut self.space_url),
+            "i18n" => crate::wire::decode_field(map, &mut self.i18n),
+            "icon_url" => crate::wire::decode_field(map, &mut self.icon_url),
+            "mode" => crate::wire::decode_field(map, &mut self.mode),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "space_url", &self.space_url)?;
+        crate::wire::encode_field(encoder, "i18n", &self.i18n)?;
+        crate::wire::encode_field(encoder, "icon_url", &self.icon_url)?;
+        crate::wire::encode_field(encoder, "mode", &self.mode)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "space_url" => self.space_url.is_some(),
+            "i18n" => self.i18n.is_some(),
+            "icon_url" => self.icon_url.is_some(),
+            "mode" => self.mode.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for CloudDoc {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CloudDoc {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct CloudDoc")
+    }
+}
 /// The page's type `cloud_doc_i18n_info`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudDocI18nInfo {
     /// 国际化语言的 key
     ///
     /// Values: `zh_cn`: 简体中文; `en_us`: 英文; `ja_jp`: 日文.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_key: Option<I18nKey>,
     /// 云文档国际化名称
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 云文档国际化读权限说明
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_description: Option<String>,
     /// 云文档国际化写权限说明
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_description: Option<String>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::wire::Object for CloudDocI18nInfo {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "i18n_key" => crate::wire::decode_field(map, &mut self.i18n_key),
+            "name" => crate::wire::decode_field(map, &mut self.name),
+            "read_description" => {
+                crate::wire::decode_field(map, &mut self.read_description)
+            }
+            "write_description" => {
+                crate::wire::decode_field(map, &mut self.write_description)
+            }
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "i18n_key", &self.i18n_key)?;
+        crate::wire::encode_field(encoder, "name", &self.name)?;
+        crate::wire::encode_field(encoder, "read_description", &self.read_description)?;
+        crate::wire::encode_field(
+            encoder,
+            "write_description",
+            &self.write_description,
+        )?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "i18n_key" => self.i18n_key.is_some(),
+            "name" => self.name.is_some(),
+            "read_description" => self.read_description.is_some(),
+            "write_description" => self.write_description.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for CloudDocI18nInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for CloudDocI18nInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct CloudDocI18nInfo")
+    }
 }
 /// The values of `mode` in [`CloudDoc`]; an unlisted one is kept as it came.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Mode {
     /// `0`: 未知
     Unknown,
     /// `1`: 移动端
     Mobile,
-    /// A value the page does not list, kept as it came.
-    Unlisted(i64),
+    /// A value the page does not list, kept as it came: `Mode::from(…)` makes one, `value()` reads it.
+    Unlisted(crate::wire::UnlistedValue<i64>),
 }
 impl Mode {
     /// The value on the wire.
@@ -831,7 +1694,7 @@ impl Mode {
         match self {
             Self::Unknown => 0,
             Self::Mobile => 1,
-            Self::Unlisted(value) => value,
+            Self::Unlisted(value) => *value.get(),
         }
     }
     /// The page's label of a listed value (`None` for an unlisted one).
@@ -848,7 +1711,7 @@ impl From<i64> for Mode {
         match value {
             0 => Self::Unknown,
             1 => Self::Mobile,
-            other => Self::Unlisted(other),
+            other => Self::Unlisted(crate::wire::UnlistedValue::new(other)),
         }
     }
 }
@@ -875,145 +1738,522 @@ impl<'de> Deserialize<'de> for Mode {
     }
 }
 /// The page's type `docs_block`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DocsBlock {
     /// BlockTypeID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_type_id: Option<String>,
     /// block 的国际化信息
     ///
     /// Validation: number of items at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n: Option<Vec<BlockI18nInfo>>,
     /// 移动端 icon 链接
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_icon_url: Option<String>,
     /// pc 端口 icon 链接
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pc_icon_url: Option<String>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::wire::Object for DocsBlock {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "block_type_id" => crate::wire::decode_field(map, &mut self.block_type_id),
+            "i18n" => crate::wire::decode_field(map, &mut self.i18n),
+            "mobile_icon_url" => {
+                crate::wire::decode_field(map, &mut self.mobile_icon_url)
+            }
+            "pc_icon_url" => crate::wire::decode_field(map, &mut self.pc_icon_url),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "block_type_id", &self.block_type_id)?;
+        crate::wire::encode_field(encoder, "i18n", &self.i18n)?;
+        crate::wire::encode_field(encoder, "mobile_icon_url", &self.mobile_icon_url)?;
+        crate::wire::encode_field(encoder, "pc_icon_url", &self.pc_icon_url)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "block_type_id" => self.block_type_id.is_some(),
+            "i18n" => self.i18n.is_some(),
+            "mobile_icon_url" => self.mobile_icon_url.is_some(),
+            "pc_icon_url" => self.pc_icon_url.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for DocsBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for DocsBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct DocsBlock")
+    }
+}
 /// The page's type `block_i18n_info`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BlockI18nInfo {
     /// 国际化语言的 key
     ///
     /// Values: `zh_cn`: 简体中文; `en_us`: 英文; `ja_jp`: 日文.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_key: Option<I18nKey>,
     /// 名称
     ///
     /// Validation: length (characters) at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::wire::Object for BlockI18nInfo {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "i18n_key" => crate::wire::decode_field(map, &mut self.i18n_key),
+            "name" => crate::wire::decode_field(map, &mut self.name),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "i18n_key", &self.i18n_key)?;
+        crate::wire::encode_field(encoder, "name", &self.name)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "i18n_key" => self.i18n_key.is_some(),
+            "name" => self.name.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for BlockI18nInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for BlockI18nInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct BlockI18nInfo")
+    }
+}
 /// The page's type `message_action`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessageAction {
     /// pc 端链接
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pc_app_link: Option<String>,
     /// 移动端链接
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_app_link: Option<String>,
     /// 国际化信息
     ///
     /// Validation: number of items at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n: Option<Vec<MessageActionI18nInfo>>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::wire::Object for MessageAction {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "pc_app_link" => crate::wire::decode_field(map, &mut self.pc_app_link),
+            "mobile_app_link" => {
+                crate::wire::decode_field(map, &mut self.mobile_app_link)
+            }
+            "i18n" => crate::wire::decode_field(map, &mut self.i18n),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "pc_app_link", &self.pc_app_link)?;
+        crate::wire::encode_field(encoder, "mobile_app_link", &self.mobile_app_link)?;
+        crate::wire::encode_field(encoder, "i18n", &self.i18n)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "pc_app_link" => self.pc_app_link.is_some(),
+            "mobile_app_link" => self.mobile_app_link.is_some(),
+            "i18n" => self.i18n.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for MessageAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for MessageAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct MessageAction")
+    }
+}
 /// The page's type `message_action_i18n_info`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessageActionI18nInfo {
     /// 国际化语言的 key
     ///
     /// Values: `zh_cn`: 简体中文; `en_us`: 英文; `ja_jp`: 日文.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n_key: Option<I18nKey>,
     /// 国际化名称
     ///
     /// Validation: length (characters) at least 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::wire::Object for MessageActionI18nInfo {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "i18n_key" => crate::wire::decode_field(map, &mut self.i18n_key),
+            "name" => crate::wire::decode_field(map, &mut self.name),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "i18n_key", &self.i18n_key)?;
+        crate::wire::encode_field(encoder, "name", &self.name)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "i18n_key" => self.i18n_key.is_some(),
+            "name" => self.name.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for MessageActionI18nInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for MessageActionI18nInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct MessageActionI18nInfo")
+    }
 }
 /// The page's type `plus_menu`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PlusMenu {
     /// pc 端链接
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pc_app_link: Option<String>,
     /// 移动端链接
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_app_link: Option<String>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::wire::Object for PlusMenu {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "pc_app_link" => crate::wire::decode_field(map, &mut self.pc_app_link),
+            "mobile_app_link" => {
+                crate::wire::decode_field(map, &mut self.mobile_app_link)
+            }
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "pc_app_link", &self.pc_app_link)?;
+        crate::wire::encode_field(encoder, "mobile_app_link", &self.mobile_app_link)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "pc_app_link" => self.pc_app_link.is_some(),
+            "mobile_app_link" => self.mobile_app_link.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for PlusMenu {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for PlusMenu {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct PlusMenu")
+    }
 }
 /// The page's type `app_version_remark_event`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AppVersionRemarkEvent {
     /// 备注说明
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// 更新说明
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_remark: Option<String>,
     /// 可见性名单
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<AppVisibilityEvent>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::wire::Object for AppVersionRemarkEvent {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "remark" => crate::wire::decode_field(map, &mut self.remark),
+            "update_remark" => crate::wire::decode_field(map, &mut self.update_remark),
+            "visibility" => crate::wire::decode_field(map, &mut self.visibility),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "remark", &self.remark)?;
+        crate::wire::encode_field(encoder, "update_remark", &self.update_remark)?;
+        crate::wire::encode_field(encoder, "visibility", &self.visibility)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "remark" => self.remark.is_some(),
+            "update_remark" => self.update_remark.is_some(),
+            "visibility" => self.visibility.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for AppVersionRemarkEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for AppVersionRemarkEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct AppVersionRemarkEvent")
+    }
 }
 /// The page's type `app_visibility_event`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AppVisibilityEvent {
     /// 是否全员可见
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_all: Option<bool>,
     /// 可见名单
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_list: Option<AppVisibleListEvent>,
     /// 不可见名单
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invisible_list: Option<AppVisibleListEvent>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl crate::wire::Object for AppVisibilityEvent {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "is_all" => crate::wire::decode_field(map, &mut self.is_all),
+            "visible_list" => crate::wire::decode_field(map, &mut self.visible_list),
+            "invisible_list" => crate::wire::decode_field(map, &mut self.invisible_list),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "is_all", &self.is_all)?;
+        crate::wire::encode_field(encoder, "visible_list", &self.visible_list)?;
+        crate::wire::encode_field(encoder, "invisible_list", &self.invisible_list)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "is_all" => self.is_all.is_some(),
+            "visible_list" => self.visible_list.is_some(),
+            "invisible_list" => self.invisible_list.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for AppVisibilityEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for AppVisibilityEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct AppVisibilityEvent")
+    }
+}
 /// The page's type `app_visible_list_event`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AppVisibleListEvent {
     /// 可见性成员 id 列表
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_ids: Option<Vec<UserId>>,
     /// 可见性部门的 id 列表
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department_ids: Option<Vec<String>>,
-    /// Fields the page does not list, kept so that re-encoding loses nothing.
-    #[serde(flatten)]
+    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
+    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl crate::wire::Object for AppVisibleListEvent {
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<crate::wire::FieldRead, A::Error> {
+        match key {
+            "open_ids" => crate::wire::decode_field(map, &mut self.open_ids),
+            "department_ids" => crate::wire::decode_field(map, &mut self.department_ids),
+            _ => Ok(crate::wire::FieldRead::NotListed),
+        }
+    }
+    fn encode_fields<M: serde::ser::SerializeMap>(
+        &self,
+        encoder: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::wire::encode_field(encoder, "open_ids", &self.open_ids)?;
+        crate::wire::encode_field(encoder, "department_ids", &self.department_ids)?;
+        Ok(())
+    }
+    fn holds(&self, key: &str) -> bool {
+        match key {
+            "open_ids" => self.open_ids.is_some(),
+            "department_ids" => self.department_ids.is_some(),
+            _ => false,
+        }
+    }
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+impl Serialize for AppVisibleListEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::wire::serialize_object(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for AppVisibleListEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer, "struct AppVisibleListEvent")
+    }
 }
 /// The values of `app_status` in [`P2ApplicationAppVersionPublishApplyV6Data`]; an unlisted one is kept as it came.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AppStatus {
     /// `0`: 停用状态
     Disabled,
     /// `1`: 启用状态
     Enabled,
-    /// A value the page does not list, kept as it came.
-    Unlisted(i64),
+    /// A value the page does not list, kept as it came: `AppStatus::from(…)` makes one, `value()` reads it.
+    Unlisted(crate::wire::UnlistedValue<i64>),
 }
 impl AppStatus {
     /// The value on the wire.
@@ -1021,7 +2261,7 @@ impl AppStatus {
         match self {
             Self::Disabled => 0,
             Self::Enabled => 1,
-            Self::Unlisted(value) => value,
+            Self::Unlisted(value) => *value.get(),
         }
     }
     /// The page's label of a listed value (`None` for an unlisted one).
@@ -1038,7 +2278,7 @@ impl From<i64> for AppStatus {
         match value {
             0 => Self::Disabled,
             1 => Self::Enabled,
-            other => Self::Unlisted(other),
+            other => Self::Unlisted(crate::wire::UnlistedValue::new(other)),
         }
     }
 }
