@@ -604,7 +604,7 @@ Compatible changes (minor release): 1
 
 - `event.online_version.scopes[].token_types` (in `app_scope`): field added, type `string[]`
   - also at `event.under_audit_version.scopes[].token_types`
-  - why compatible: a new `Option` field: decoding code is unaffected, and values that landed in `extra` now land in the field (structs built by hand need `..Default::default()`)
+  - why compatible: generated structs are `#[non_exhaustive]`: code outside the crate builds them from `Default` and assigns fields, and can write neither a struct literal nor an exhaustive pattern, so a new field breaks none of it; the field is an `Option`, and a value that landed in `extra` under its name now lands in the field
 ";
     assert_eq!(text, expected);
 }

@@ -148,15 +148,15 @@ impl ChangeKind {
     pub fn reason(&self) -> Option<&'static str> {
         use ChangeKind::*;
         Some(match self {
-            FieldAdded { .. } => "a new `Option` field: decoding code is unaffected, and values that landed in `extra` now land in the field (structs built by hand need `..Default::default()`)",
+            FieldAdded { .. } => "generated structs are `#[non_exhaustive]`: code outside the crate builds them from `Default` and assigns fields, and can write neither a struct literal nor an exhaustive pattern, so a new field breaks none of it; the field is an `Option`, and a value that landed in `extra` under its name now lands in the field",
             DocTypeChanged { .. } => "both map to the same Rust type",
             FieldRemoved { .. } => "the Rust field goes away; code that reads it stops building",
             TypeChanged { .. } => "the field's Rust type changes",
-            EnumValuesAdded(_) => "every generated enum has a fallback variant that keeps unknown values, so these values already decoded; they now get a variant of their own",
+            EnumValuesAdded(_) => "generated enums are `#[non_exhaustive]`: every `match` outside the crate has a wildcard arm, so a new variant breaks none of it; these values already decoded, as `Unlisted`, and now get a variant of their own (`value()` / `as_str()` read them the same)",
             EnumValuesRemoved(_) => "the variant goes away from the generated enum; code that names it stops building",
             BecameEnum(_) | NoLongerEnum(_) => "the field's Rust type changes between a plain value and an enum",
             BecameBitflags | NoLongerBitflags => "the field's Rust type changes between a plain value or enum and a bit set",
-            FlagsAdded(_) => "bit sets keep unknown bits (`from_bits_retain`)",
+            FlagsAdded(_) => "a new flag constant breaks no code, and bit sets already kept these bits (`from_bits_retain`)",
             FlagsRemoved(_) => "the flag constant goes away; code that names it stops building",
             RuleChanged { .. } => "`lark-events` decodes leniently and does not enforce validation rules",
             FormatChanged { .. } => "the field's Rust type changes (`String`/integer, `UnixMillis`, `UnixSeconds`)",
