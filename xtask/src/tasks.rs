@@ -5,7 +5,9 @@ use std::process::{Command, ExitCode};
 
 /// Runs `program args…` in `root`, output shown as it comes; true when it exits 0.
 fn run(root: &Path, program: &str, args: &[&str]) -> bool {
-    let name = Path::new(program).file_name().map_or(program.into(), |n| n.to_string_lossy());
+    let name = Path::new(program)
+        .file_name()
+        .map_or(program.into(), |n| n.to_string_lossy());
     println!("\n$ {name} {}", args.join(" "));
     match Command::new(program).args(args).current_dir(root).status() {
         Ok(status) => status.success(),
