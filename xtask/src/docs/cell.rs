@@ -54,8 +54,25 @@ struct Sections {
     parts: Vec<(Section, String)>,
 }
 
-/// Finds the next section marker (`**可选值有**：`, `数据校验规则:`, …) at or after `from`:
-/// (start of marker incl. `**`, end incl. the colon, section).
+/// The text after a marker with a short qualifier in parentheses (`（满足任一）`, `(any of)`) and the
+/// bold that may close around it skipped; unchanged when no qualifier follows.
+fn after_qualifier(after: &str) -> &str {
+    let trimmed = after.trim_start_matches('*').trim_start();
+    let close = match trimmed.chars().next() {
+        Some('（') => '）',
+        Some('(') => ')',
+        _ => return after,
+    };
+    match trimmed.find(close) {
+        Some(end) if !trimmed[..end].contains('\n') && trimmed[..end].chars().count() <= 16 => {
+            &trimmed[end + close.len_utf8()..]
+        }
+        _ => after,
+    }
+}
+
+/// Finds the next section marker (`**可选值有**：`, `数据校验规则:`, `**字段权限要求（满足任一）**：`, …)
+/// at or after `from`: (start of marker incl. `**`, end incl. the colon, section).
 fn next_marker(text: &str, from: usize) -> Option<(usize, usize, Section)> {
     let markers = ENUM_MARKERS.iter().map(|m| (*m, Section::Enum)).chain([
         (RULES_MARKER, Section::Rules),
@@ -65,7 +82,7 @@ fn next_marker(text: &str, from: usize) -> Option<(usize, usize, Section)> {
     for (marker, section) in markers {
         let mut search = from;
         while let Some(pos) = text[search..].find(marker).map(|p| p + search) {
-            let after = &text[pos + marker.len()..];
+            let after = after_qualifier(&text[pos + marker.len()..]);
             let trimmed = after.trim_start_matches('*').trim_start();
             let colon = trimmed
                 .strip_prefix(':')
@@ -436,12 +453,38 @@ pub fn parse_permissions(body: &str) -> Vec<Permission> {
                 scope: Some(token.to_string()),
                 label: None,
             });
+        } else if let Some((label_end, scope)) = scope_in_parentheses(token) {
+            if perms
+                .last()
+                .is_some_and(|p| p.scope.is_some() && p.label.is_none())
+            {
+                flush(&mut perms, &mut label_words);
+            }
+            label_words.push(label_end);
+            let label = strip_app_tags(&label_words.join(" "));
+            label_words.clear();
+            perms.push(Permission {
+                scope: Some(scope.to_string()),
+                label: (!label.is_empty()).then_some(label),
+            });
         } else {
             label_words.push(token);
         }
     }
     flush(&mut perms, &mut label_words);
     perms
+}
+
+/// A label's last word with its scope glued on in parentheses, as flat tables write a permission
+/// (`ID(contact:user.employee_id:readonly)`, full-width parentheses too): (that word, the scope).
+fn scope_in_parentheses(token: &str) -> Option<(&str, &str)> {
+    let inner = token
+        .strip_suffix(')')
+        .or_else(|| token.strip_suffix('）'))?;
+    let open = inner.rfind(['(', '（'])?;
+    let open_len = inner[open..].chars().next().map_or(1, char::len_utf8);
+    let scope = &inner[open + open_len..];
+    is_scope(scope).then_some((&inner[..open], scope))
 }
 
 /// `contact:user.employee_id:readonly`: ASCII, at least one colon, no colon at either end.
@@ -556,6 +599,61 @@ mod tests {
             Some("获取用户 user ID")
         );
         assert_eq!(cell.permissions[0].scope, None);
+    }
+
+    #[test]
+    fn a_qualified_permission_marker_ends_the_enum_list() {
+        // contact.scope.updated_v3, `gender`, in the markdown rendering (`<br>` as line breaks).
+        let cell = parse_cell(
+            "性别。\n**可选值有**：\n- `0`: 保密。 - `1`: 男。 - `2`: 女。\n**字段权限要求（满足任一）**： `contact:contact:readonly_as_app` 以应用身份读取通讯录 `contact:user.gender:readonly` 获取用户性别",
+        )
+        .unwrap();
+        assert_eq!(
+            items(&cell),
+            [("0", "保密。"), ("1", "男。"), ("2", "女。")]
+        );
+        assert_eq!(cell.description.as_deref(), Some("性别。"));
+        assert_eq!(
+            cell.permissions,
+            [
+                Permission {
+                    scope: Some("contact:contact:readonly_as_app".into()),
+                    label: Some("以应用身份读取通讯录".into())
+                },
+                Permission {
+                    scope: Some("contact:user.gender:readonly".into()),
+                    label: Some("获取用户性别".into())
+                }
+            ]
+        );
+        // The same marker in prose, without a colon, is no section.
+        let cell = parse_cell("受字段权限要求（见下文）影响").unwrap();
+        assert_eq!(
+            cell.description.as_deref(),
+            Some("受字段权限要求（见下文）影响")
+        );
+        assert!(cell.permissions.is_empty());
+    }
+
+    #[test]
+    fn permissions_with_the_scope_in_parentheses_after_the_label() {
+        let cell = parse_cell(
+            "性别。\n字段权限要求（满足任一）：\n获取用户性别(contact:user.gender:readonly) 获取用户 user ID（contact:user.employee_id:readonly）",
+        )
+        .unwrap();
+        assert_eq!(
+            cell.permissions,
+            [
+                Permission {
+                    scope: Some("contact:user.gender:readonly".into()),
+                    label: Some("获取用户性别".into())
+                },
+                Permission {
+                    scope: Some("contact:user.employee_id:readonly".into()),
+                    label: Some("获取用户 user ID".into())
+                }
+            ]
+        );
     }
 
     #[test]
