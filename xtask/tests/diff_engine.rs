@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 use xtask::diff::{
-    diff_schemas, exit_code, render, Change, ChangeKind, Compat, EnumValue, Location,
+    diff_schemas, exit_code, render, Body, Change, ChangeKind, Compat, EnumValue, Location,
 };
 
 /// An excerpt of the schema of seed 003: a named type used twice, an enum, a bit set, rules, a
@@ -605,6 +605,269 @@ Compatible changes (minor release): 1
 - `event.online_version.scopes[].token_types` (in `app_scope`): field added, type `string[]`
   - also at `event.under_audit_version.scopes[].token_types`
   - why compatible: generated structs are `#[non_exhaustive]`: code outside the crate builds them from `Default` and assigns fields, and can write neither a struct literal nor an exhaustive pattern, so a new field breaks none of it; the field is an `Option`, and a value that landed in `extra` under its name now lands in the field
+";
+    assert_eq!(text, expected);
+}
+
+/// An excerpt of an API page's schema (calendar freebusy batch): the endpoint, a request body with
+/// required fields, and a response whose named type `freebusy` the request uses too.
+fn api_base() -> Value {
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "批量查询主日历日程忙闲信息",
+        "x-lark-page": {"source": "batch.md", "rendering": "source"},
+        "x-lark-api": {"method": "POST", "path": "/open-apis/calendar/v4/freebusy/batch"},
+        "type": "object",
+        "properties": {
+            "code": {"type": "integer", "x-lark-type": "int", "x-lark-line": 380},
+            "data": {
+                "type": "object", "x-lark-type": "-", "x-lark-line": 390,
+                "properties": {
+                    "items": {"type": "array", "items": {"$ref": "#/$defs/freebusy"}, "x-lark-type": "freebusy[]", "x-lark-line": 412}
+                }
+            }
+        },
+        "required": ["code"],
+        "x-lark-request": {
+            "type": "object",
+            "properties": {
+                "time_min": {"type": "string", "x-lark-type": "string", "x-lark-line": 191},
+                "only_busy": {"type": "boolean", "x-lark-type": "boolean", "x-lark-line": 277},
+                "window": {"$ref": "#/$defs/freebusy", "x-lark-type": "freebusy", "x-lark-line": 290}
+            },
+            "required": ["time_min"]
+        },
+        "$defs": {
+            "freebusy": {
+                "type": "object", "x-lark-type": "freebusy", "x-lark-line": 412,
+                "properties": {
+                    "start_time": {"type": "string", "x-lark-type": "string", "x-lark-line": 425},
+                    "end_time": {"type": "string", "x-lark-type": "string", "x-lark-line": 438}
+                },
+                "required": ["start_time"]
+            }
+        }
+    })
+}
+
+fn api_edited(edit: impl FnOnce(&mut Value)) -> Value {
+    let mut schema = api_base();
+    edit(&mut schema);
+    schema
+}
+
+#[test]
+fn an_api_page_against_itself_has_no_change() {
+    assert_eq!(diff_schemas(&api_base(), &api_base()), Vec::new());
+}
+
+#[test]
+fn request_fields_are_compared_under_request() {
+    let new = api_edited(|s| {
+        s["x-lark-request"]["properties"]["need_rsvp_status"] =
+            json!({"type": "boolean", "x-lark-type": "boolean", "x-lark-line": 299});
+        s["x-lark-request"]["properties"]["user_ids"] = json!({"type": "array", "items": {"type": "string"}, "x-lark-type": "string[]", "x-lark-line": 231});
+        s["x-lark-request"]["required"] = json!(["time_min", "user_ids"]);
+        s["x-lark-request"]["properties"]["only_busy"]["type"] = json!("string");
+        s["x-lark-request"]["properties"]["only_busy"]["x-lark-type"] = json!("string");
+    });
+    let changes = diff_schemas(&api_base(), &new);
+    assert_eq!(
+        changes,
+        vec![
+            field_change(
+                &["request.only_busy"],
+                None,
+                ChangeKind::TypeChanged {
+                    old: "boolean".into(),
+                    new: "string".into()
+                }
+            ),
+            field_change(
+                &["request.need_rsvp_status"],
+                None,
+                ChangeKind::FieldAdded {
+                    ty: "boolean".into()
+                }
+            ),
+            field_change(
+                &["request.user_ids"],
+                None,
+                ChangeKind::RequiredFieldAdded {
+                    ty: "string[]".into()
+                }
+            ),
+        ]
+    );
+    assert_eq!(changes[1].compat(), Compat::Compatible);
+    assert_eq!(changes[2].compat(), Compat::Breaking);
+    assert_eq!(exit_code(&changes), 4);
+}
+
+#[test]
+fn a_field_becoming_required_breaks_callers_of_a_request_only() {
+    let new = api_edited(|s| {
+        s["x-lark-request"]["required"] = json!(["time_min", "only_busy"]);
+        s["required"] = json!(["code", "data"]);
+    });
+    let changes = diff_schemas(&api_base(), &new);
+    assert_eq!(
+        changes,
+        vec![
+            field_change(
+                &["request.only_busy"],
+                None,
+                ChangeKind::BecameRequired {
+                    body: Body::Request
+                }
+            ),
+            field_change(
+                &["data"],
+                None,
+                ChangeKind::BecameRequired {
+                    body: Body::Received
+                }
+            ),
+        ]
+    );
+    assert_eq!(changes[0].compat(), Compat::Breaking);
+    assert_eq!(changes[1].compat(), Compat::Compatible);
+
+    // The other way round is compatible on both sides: every generated field is an `Option`.
+    let changes = diff_schemas(&new, &api_base());
+    assert_eq!(
+        changes.iter().map(|c| &c.kind).collect::<Vec<_>>(),
+        [
+            &ChangeKind::NoLongerRequired {
+                body: Body::Request
+            },
+            &ChangeKind::NoLongerRequired {
+                body: Body::Received
+            }
+        ]
+    );
+    assert_eq!(exit_code(&changes), 3);
+}
+
+#[test]
+fn a_named_type_shared_by_request_and_response_is_classified_per_body() {
+    let new = api_edited(|s| {
+        s["$defs"]["freebusy"]["required"] = json!(["start_time", "end_time"]);
+        s["$defs"]["freebusy"]["properties"]["rsvp_status"] =
+            json!({"type": "string", "x-lark-type": "string", "x-lark-line": 451});
+    });
+    let changes = diff_schemas(&api_base(), &new);
+    assert_eq!(
+        changes,
+        vec![
+            field_change(
+                &["request.window.end_time"],
+                Some("freebusy"),
+                ChangeKind::BecameRequired {
+                    body: Body::Request
+                }
+            ),
+            field_change(
+                &["request.window.rsvp_status", "data.items[].rsvp_status"],
+                Some("freebusy"),
+                ChangeKind::FieldAdded {
+                    ty: "string".into()
+                }
+            ),
+            field_change(
+                &["data.items[].end_time"],
+                Some("freebusy"),
+                ChangeKind::BecameRequired {
+                    body: Body::Received
+                }
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_request_body_only_one_version_has_lists_its_fields() {
+    let old = api_edited(|s| {
+        s.as_object_mut().unwrap().remove("x-lark-request");
+    });
+    let changes = diff_schemas(&old, &api_base());
+    let kinds: Vec<(&str, Compat)> = changes
+        .iter()
+        .map(|c| match (&c.location, &c.kind) {
+            (Location::Field { paths, .. }, ChangeKind::FieldAdded { .. }) => {
+                (paths[0].as_str(), c.compat())
+            }
+            (Location::Field { paths, .. }, ChangeKind::RequiredFieldAdded { .. }) => {
+                (paths[0].as_str(), c.compat())
+            }
+            other => panic!("unexpected change {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("request.time_min", Compat::Breaking),
+            ("request.only_busy", Compat::Compatible),
+            ("request.window", Compat::Compatible),
+        ]
+    );
+}
+
+#[test]
+fn a_new_method_or_path_is_breaking() {
+    let new = api_edited(|s| {
+        s["x-lark-api"] = json!({"method": "GET", "path": "/open-apis/calendar/v5/freebusy/batch"});
+    });
+    let changes = diff_schemas(&api_base(), &new);
+    assert_eq!(
+        changes,
+        vec![
+            Change {
+                location: Location::Api("method"),
+                kind: ChangeKind::EndpointChanged {
+                    old: "POST".into(),
+                    new: "GET".into()
+                }
+            },
+            Change {
+                location: Location::Api("path"),
+                kind: ChangeKind::EndpointChanged {
+                    old: "/open-apis/calendar/v4/freebusy/batch".into(),
+                    new: "/open-apis/calendar/v5/freebusy/batch".into()
+                }
+            },
+        ]
+    );
+    assert_eq!(exit_code(&changes), 4);
+    // A key only one version gives (a rendering without it) is not compared.
+    let without_method = api_edited(|s| {
+        s["x-lark-api"].as_object_mut().unwrap().remove("method");
+    });
+    assert_eq!(diff_schemas(&api_base(), &without_method), Vec::new());
+}
+
+#[test]
+fn api_changes_in_the_text() {
+    let new = api_edited(|s| {
+        s["x-lark-api"]["method"] = json!("GET");
+        s["x-lark-request"]["required"] = json!(["time_min", "only_busy"]);
+        s["required"] = json!([]);
+    });
+    let text = render("old.md", "new.md", &diff_schemas(&api_base(), &new));
+    let expected = "\
+## old.md → new.md: breaking, major release
+
+Breaking changes (major release): 2
+
+- api `method`: changed: `POST` → `GET`
+  - why breaking: a call made to the old method and path no longer reaches the endpoint
+- `request.only_busy`: now required
+  - why breaking: the platform rejects a request without it: a call that leaves it out (the field is an `Option`, `None` by default) now fails
+
+Compatible changes (minor release): 1
+
+- `code`: no longer required
+  - why compatible: every generated field is an `Option` already, so the Rust type does not change and code already handles its absence (`None`); it may now be `None` more often
 ";
     assert_eq!(text, expected);
 }

@@ -215,16 +215,63 @@ fn bitable_record_changed_old_to_new_changes_no_field() {
     );
 }
 
-/// An API page: the parser reads the first table of such a page (the query parameters), which both
-/// versions share; `need_rsvp_status`, added to the request body, is not part of the schema.
+/// An API page, two versions: the newer one adds the optional request field `need_rsvp_status` and,
+/// in the response, `rsvp_status` to the named type `freebusy`; the endpoint and which request fields
+/// are required (`time_min`, `time_max`, `user_ids`) stay.
 #[test]
-fn calendar_freebusy_api_pages_compare_without_error() {
+fn calendar_freebusy_adds_a_request_field_and_a_response_field_both_compatible() {
     let Some(corpus) = corpus_dir() else { return };
     let formats = corpus.join("formats");
-    let old = schema_of(&formats.join("c_dochub_api_calendar_v4_freebusy_batch__old.md"));
-    let new = schema_of(&formats.join("c_riba_api_calendar_v4_freebusy_batch__new.md"));
-    assert!(old["properties"].get("user_id_type").is_some(), "{old:#}");
-    assert_eq!(diff_schemas(&old, &new), Vec::new());
+    let old_page = formats.join("c_dochub_api_calendar_v4_freebusy_batch__old.md");
+    let new_page = formats.join("c_riba_api_calendar_v4_freebusy_batch__new.md");
+    let (old, new) = (schema_of(&old_page), schema_of(&new_page));
+    for schema in [&old, &new] {
+        assert_eq!(
+            schema["x-lark-api"],
+            serde_json::json!({"method": "POST", "path": "/open-apis/calendar/v4/freebusy/batch"})
+        );
+        assert_eq!(
+            schema["x-lark-request"]["required"],
+            serde_json::json!(["time_min", "time_max", "user_ids"])
+        );
+    }
+    let changes = diff_schemas(&old, &new);
+    assert_eq!(
+        changes,
+        vec![
+            Change {
+                location: Location::Field {
+                    paths: vec!["request.need_rsvp_status".into()],
+                    owner: None,
+                },
+                kind: ChangeKind::FieldAdded {
+                    ty: "boolean".into()
+                },
+            },
+            Change {
+                location: Location::Field {
+                    paths: vec!["data.freebusy_lists[].freebusy_items[].rsvp_status".into()],
+                    owner: Some("freebusy".into()),
+                },
+                kind: ChangeKind::FieldAdded {
+                    ty: "string".into()
+                },
+            },
+        ]
+    );
+    assert_eq!(verdict(&changes), Some(Compat::Compatible));
+    assert_eq!(exit_code(&changes), 3);
+    insta::assert_snapshot!(
+        "calendar_freebusy_old_to_new",
+        render(&file_name(&old_page), &file_name(&new_page), &changes)
+    );
+    let (code, stdout, stderr) = run_cli(&[&old_page, &new_page]);
+    assert_eq!(code, 3, "{stdout}");
+    assert!(
+        stdout.contains("- `request.need_rsvp_status`: field added, type `boolean`"),
+        "{stdout}"
+    );
+    assert_eq!(stderr, "", "no warning or note on these pages");
 }
 
 #[test]
@@ -240,9 +287,27 @@ fn one_page_in_several_renderings_has_no_change() {
             "c_riba_app_version_publish_apply_v6.md",
             "c_dochub_app_version_publish_apply_v6.md",
         ),
+        // Field permissions written `label(scope)` in the flat table.
+        (
+            "c_riba_app_version_publish_apply_v6.md",
+            "b_dochub_app_version_publish_apply_v6.md",
+        ),
         (
             "c_riba_approval_instance_status_event.md",
             "a_riba_approval_instance_status_event.md",
+        ),
+        // API pages: endpoint, request body with required fields, response body.
+        (
+            "c_riba_api_task_v2_task_create.md",
+            "a_riba_api_task_v2_task_create.md",
+        ),
+        (
+            "c_riba_api_hire_exam_create.md",
+            "a_riba_api_hire_exam_create.md",
+        ),
+        (
+            "c_riba_api_bitable_record_search.md",
+            "a_riba_api_bitable_record_search.md",
         ),
     ];
     for (old, new) in pairs {

@@ -34,8 +34,20 @@ pub enum Location {
     },
     /// A key of the event metadata (`x-lark-event`), e.g. `permissions`.
     Event(&'static str),
+    /// A key of an API page's endpoint (`x-lark-api`): `method` or `path`.
+    Api(&'static str),
     /// A key of the page itself, e.g. `title`.
     Page(&'static str),
+}
+
+/// Which body of a page a field belongs to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Body {
+    /// What the platform sends: an event, or an API's response. Its paths are bare (`data.items[]`).
+    #[default]
+    Received,
+    /// What a caller sends: an API's request body (`x-lark-request`). Its paths start with `request.`.
+    Request,
 }
 
 /// One documented value of an enum or a bit set.
@@ -51,6 +63,10 @@ pub struct EnumValue {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChangeKind {
     FieldAdded {
+        ty: String,
+    },
+    /// A field added to a request body and marked required (`必填`): callers must send it.
+    RequiredFieldAdded {
         ty: String,
     },
     FieldRemoved {
@@ -108,6 +124,19 @@ pub enum ChangeKind {
         old: Option<String>,
         new: Option<String>,
     },
+    /// A field the table did not mark required (`必填`) now is.
+    BecameRequired {
+        body: Body,
+    },
+    /// A field the table marked required no longer is.
+    NoLongerRequired {
+        body: Body,
+    },
+    /// The HTTP method or path of an API page (`x-lark-api`).
+    EndpointChanged {
+        old: String,
+        new: String,
+    },
 }
 
 impl ChangeKind {
@@ -126,7 +155,11 @@ impl ChangeKind {
             | RuleChanged { .. }
             | TextChanged { .. }
             | EntriesAdded(_)
-            | EntriesRemoved(_) => Compat::Compatible,
+            | EntriesRemoved(_)
+            | BecameRequired {
+                body: Body::Received,
+            }
+            | NoLongerRequired { .. } => Compat::Compatible,
             FieldRemoved { .. }
             | TypeChanged { .. }
             | EnumValuesRemoved(_)
@@ -140,7 +173,12 @@ impl ChangeKind {
             | NoLongerBitflags
             | FlagsRemoved(_)
             | FormatChanged { .. }
-            | EventTypeChanged { .. } => Compat::Breaking,
+            | EventTypeChanged { .. }
+            | RequiredFieldAdded { .. }
+            | BecameRequired {
+                body: Body::Request,
+            }
+            | EndpointChanged { .. } => Compat::Breaking,
         }
     }
 
@@ -162,6 +200,11 @@ impl ChangeKind {
             FormatChanged { .. } => "the field's Rust type changes (`String`/integer, `UnixMillis`, `UnixSeconds`)",
             EntriesAdded(_) | EntriesRemoved(_) => "no change to the Rust API; check the app's permissions and subscriptions",
             EventTypeChanged { .. } => "the event is dispatched by its type: handlers for the old type no longer receive it",
+            RequiredFieldAdded { .. } | BecameRequired { body: Body::Request } => "the platform rejects a request without it: a call that leaves it out (the field is an `Option`, `None` by default) now fails",
+            BecameRequired { body: Body::Received } => "every generated field is an `Option`, whatever the page marks required, so the Rust type does not change; the platform now promises to send it",
+            NoLongerRequired { body: Body::Request } => "requests that send it are still accepted, and the field is an `Option` already",
+            NoLongerRequired { body: Body::Received } => "every generated field is an `Option` already, so the Rust type does not change and code already handles its absence (`None`); it may now be `None` more often",
+            EndpointChanged { .. } => "a call made to the old method and path no longer reaches the endpoint",
             EnumLabelChanged {
                 names_variant: true,
                 ..

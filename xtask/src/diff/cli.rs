@@ -22,7 +22,9 @@ Exit status:
   4  at least one breaking change: a major release of lark-events
 
 Pages are compared through their JSON Schemas, so two renderings of one page differ only where the
-page does. A file whose name ends in .json is read as a schema (e.g. schema/json/*.schema.json).";
+page does. A file whose name ends in .json is read as a schema (e.g. schema/json/*.schema.json).
+An API page is compared on its method and path, its request body (fields under `request.`) and its
+response body; a field that becomes required is breaking in a request, compatible in a response.";
 
 /// Why a version cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -89,14 +91,6 @@ pub fn run(old: &Path, new: &Path) -> ExitCode {
     };
     for warning in old_schema.warnings.iter().chain(&new_schema.warnings) {
         eprintln!("{warning}");
-    }
-    for (path, loaded) in [(old, &old_schema), (new, &new_schema)] {
-        if loaded.schema.get("x-lark-event").is_none() {
-            eprintln!(
-                "{}: note: not an event page: its schema holds the first field table of the page only",
-                path.display()
-            );
-        }
     }
     let changes = diff_schemas(&old_schema.schema, &new_schema.schema);
     let names = (old.display().to_string(), new.display().to_string());

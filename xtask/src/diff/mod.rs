@@ -2,8 +2,10 @@
 //! the generated crate `lark-events`: compatible (a minor release) or breaking (a major one).
 //!
 //! Paths are field paths (`event.online_version.scopes[].token_types`): `$ref`s are followed into
-//! `$defs`, `[]` stands for the items of an array and `{}` for the values of a map. Descriptions are
-//! compared without punctuation widths, so two renderings of one page differ only where the page does.
+//! `$defs`, `[]` stands for the items of an array and `{}` for the values of a map. On an API page the
+//! request body's fields are under `request.` (`request.need_rsvp_status`) and the response body's
+//! are bare (`data.freebusy_lists[]`). Descriptions are compared without punctuation widths, so two
+//! renderings of one page differ only where the page does.
 
 mod change;
 pub mod cli;
@@ -18,10 +20,11 @@ mod walk;
 
 use serde_json::Value;
 
-pub use change::{Change, ChangeKind, Compat, EnumValue, Location};
+pub use change::{Body, Change, ChangeKind, Compat, EnumValue, Location};
 pub use render::render;
 
-/// Every change from `old` to `new`: page and event metadata first, then the fields in page order.
+/// Every change from `old` to `new`: page, event and endpoint metadata first, then the fields in page
+/// order (an API's request body before its response body).
 pub fn diff_schemas(old: &Value, new: &Value) -> Vec<Change> {
     let mut changes = page::compare_page(old, new);
     changes.extend(group::group_by_type(walk::compare_bodies(old, new)));

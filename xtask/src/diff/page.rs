@@ -1,4 +1,4 @@
-//! Changes to the page itself and to its event metadata (`x-lark-event`).
+//! Changes to the page itself, to its event metadata (`x-lark-event`) and to its endpoint (`x-lark-api`).
 
 use serde_json::Value;
 
@@ -7,9 +7,9 @@ use super::lists::{entries_changes, permission_entries, string_entries, Entry};
 use super::text;
 use super::walk::str_of;
 
-/// Compares the title, the page description and the event metadata. A key that one version does not
-/// have is not compared: some renderings do not carry it (a flat table has no title, the doc source no
-/// app types).
+/// Compares the title, the page description, the event metadata and the endpoint. A key that one
+/// version does not have is not compared: some renderings do not carry it (a flat table has no title,
+/// the doc source no app types).
 pub fn compare_page(old: &Value, new: &Value) -> Vec<Change> {
     let mut changes = Vec::new();
     for key in ["title", "description"] {
@@ -61,6 +61,22 @@ pub fn compare_page(old: &Value, new: &Value) -> Vec<Change> {
             location: Location::Event(key),
             kind,
         }));
+    }
+    let old_api = old.get("x-lark-api").unwrap_or(&null);
+    let new_api = new.get("x-lark-api").unwrap_or(&null);
+    for key in ["method", "path"] {
+        let (Some(a), Some(b)) = (str_of(old_api, key), str_of(new_api, key)) else {
+            continue;
+        };
+        if a != b {
+            changes.push(Change {
+                location: Location::Api(key),
+                kind: ChangeKind::EndpointChanged {
+                    old: a.to_owned(),
+                    new: b.to_owned(),
+                },
+            });
+        }
     }
     changes
 }

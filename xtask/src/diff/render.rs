@@ -79,6 +79,7 @@ fn write_change(out: &mut String, change: &Change) {
             (place, also)
         }
         Location::Event(key) => (format!("event `{key}`"), Vec::new()),
+        Location::Api(key) => (format!("api `{key}`"), Vec::new()),
         Location::Page(key) => (format!("page `{key}`"), Vec::new()),
     };
     let _ = writeln!(out, "- {place}: {}", what(&change.kind, &change.location));
@@ -106,6 +107,7 @@ fn what(kind: &ChangeKind, location: &Location) -> String {
     use ChangeKind::*;
     match kind {
         FieldAdded { ty } => format!("field added, type `{ty}`"),
+        RequiredFieldAdded { ty } => format!("required field added, type `{ty}`"),
         FieldRemoved { ty } => format!("field removed (was `{ty}`)"),
         TypeChanged { old, new } => format!("type changed: `{old}` → `{new}`"),
         DocTypeChanged { old, new } => format!("documented type changed: `{old}` → `{new}`"),
@@ -158,6 +160,9 @@ fn what(kind: &ChangeKind, location: &Location) -> String {
         EntriesRemoved(entries) => {
             format!("{} removed: {}", list_name(location), entries.join(", "))
         }
+        BecameRequired { .. } => "now required".to_owned(),
+        NoLongerRequired { .. } => "no longer required".to_owned(),
+        EndpointChanged { old, new } => format!("changed: `{old}` → `{new}`"),
         EventTypeChanged { old, new } => format!(
             "event type changed: `{}` → `{}`",
             old.as_deref().unwrap_or("(none)"),

@@ -1,23 +1,36 @@
 //! Walks the fields of two schemas side by side, following `$ref` into `$defs`, and records every
-//! change at the field path where it shows.
+//! change at the field path where it shows: the request body of an API page (`x-lark-request`, paths
+//! under `request.`), then the body the platform sends (an event, or an API's response).
 
 use serde_json::{Map, Value};
 
-use super::change::{ChangeKind, EnumValue};
+use super::change::{Body, ChangeKind, EnumValue};
 use super::lists::{entries_changes, permission_entries};
 use super::text;
 
-/// Where the walk is: the field path, and the named type it is inside with the path relative to it.
+/// Where the walk is: the body, the field path, and the named type it is inside with the path
+/// relative to it.
 #[derive(Debug, Clone, Default)]
 pub struct Place {
+    pub body: Body,
     pub path: String,
     pub owner: Option<String>,
     pub rel: String,
 }
 
 impl Place {
+    /// The top of the request body: its fields' paths start with `request.`.
+    fn request() -> Place {
+        Place {
+            body: Body::Request,
+            path: "request".to_owned(),
+            ..Place::default()
+        }
+    }
+
     fn field(&self, name: &str) -> Place {
         Place {
+            body: self.body,
             path: join(&self.path, name),
             owner: self.owner.clone(),
             rel: join(&self.rel, name),
@@ -26,6 +39,7 @@ impl Place {
 
     fn suffixed(&self, suffix: &str) -> Place {
         Place {
+            body: self.body,
             path: format!("{}{suffix}", self.path),
             owner: self.owner.clone(),
             rel: format!("{}{suffix}", self.rel),
@@ -35,6 +49,7 @@ impl Place {
     fn inside(&self, owner: Option<&str>) -> Place {
         match owner {
             Some(name) => Place {
+                body: self.body,
                 path: self.path.clone(),
                 owner: Some(name.to_owned()),
                 rel: String::new(),
@@ -70,7 +85,9 @@ const RULES: [&str; 7] = [
     "default",
 ];
 
-/// Compares the body fields of two schemas.
+/// Compares the body fields of two schemas: the request bodies first, when either version has one
+/// (a request body only one version has counts as one without fields on the other side), then the
+/// bodies the platform sends.
 pub fn compare_bodies(old_root: &Value, new_root: &Value) -> Vec<FieldChange> {
     let mut walker = Walker {
         old_root,
@@ -78,6 +95,18 @@ pub fn compare_bodies(old_root: &Value, new_root: &Value) -> Vec<FieldChange> {
         out: Vec::new(),
         open_types: Vec::new(),
     };
+    let (old_request, new_request) = (
+        old_root.get("x-lark-request"),
+        new_root.get("x-lark-request"),
+    );
+    if old_request.is_some() || new_request.is_some() {
+        let none = Value::Null;
+        walker.properties(
+            old_request.unwrap_or(&none),
+            new_request.unwrap_or(&none),
+            &Place::request(),
+        );
+    }
     walker.properties(old_root, new_root, &Place::default());
     walker.out
 }
@@ -108,19 +137,39 @@ impl<'a> Walker<'a> {
             .get("properties")
             .and_then(Value::as_object)
             .unwrap_or(&empty);
+        let (old_required, new_required) = (required(old), required(new));
         for (name, old_field) in old_props {
-            match new_props.get(name) {
-                Some(new_field) => self.field(old_field, new_field, &place.field(name)),
-                None => {
-                    let ty = describe(self.old_root, old_field);
-                    self.push(&place.field(name), ChangeKind::FieldRemoved { ty });
-                }
+            let Some(new_field) = new_props.get(name) else {
+                let ty = describe(self.old_root, old_field);
+                self.push(&place.field(name), ChangeKind::FieldRemoved { ty });
+                continue;
+            };
+            let field_place = place.field(name);
+            match (
+                old_required.contains(&name.as_str()),
+                new_required.contains(&name.as_str()),
+            ) {
+                (false, true) => self.push(
+                    &field_place,
+                    ChangeKind::BecameRequired { body: place.body },
+                ),
+                (true, false) => self.push(
+                    &field_place,
+                    ChangeKind::NoLongerRequired { body: place.body },
+                ),
+                _ => {}
             }
+            self.field(old_field, new_field, &field_place);
         }
         for (name, new_field) in new_props {
             if !old_props.contains_key(name) {
                 let ty = describe(self.new_root, new_field);
-                self.push(&place.field(name), ChangeKind::FieldAdded { ty });
+                let kind = if place.body == Body::Request && new_required.contains(&name.as_str()) {
+                    ChangeKind::RequiredFieldAdded { ty }
+                } else {
+                    ChangeKind::FieldAdded { ty }
+                };
+                self.push(&place.field(name), kind);
             }
         }
     }
@@ -313,6 +362,14 @@ impl<'a> Walker<'a> {
             }
         }
     }
+}
+
+/// The names an object marks required (`required`).
+fn required(node: &Value) -> Vec<&str> {
+    node.get("required")
+        .and_then(Value::as_array)
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
 }
 
 /// Whether the Rust name of an enum variant or flag comes from its label: it comes from the value only
