@@ -18,6 +18,14 @@ fn run(root: &Path, program: &str, args: &[&str]) -> bool {
     }
 }
 
+/// `program args…` as a user would type it: the program by its file name.
+fn shown(program: &str, args: &[&str]) -> String {
+    let name = Path::new(program)
+        .file_name()
+        .map_or(program.into(), |n| n.to_string_lossy());
+    format!("{name} {}", args.join(" "))
+}
+
 fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
@@ -44,7 +52,10 @@ pub fn demo(root: &Path) -> ExitCode {
 /// Each conformance script installs the official SDK it drives on first use.
 pub fn test(root: &Path) -> ExitCode {
     let steps: [(&str, &[&str]); 4] = [
-        (&cargo(), &["test", "--workspace", "--all-features"]),
+        (
+            &cargo(),
+            &["test", "--workspace", "--all-features", "--no-fail-fast"],
+        ),
         ("bash", &["tests/conformance/run.sh"]),
         ("bash", &["tests/conformance/ws_official_client.sh", "1"]),
         ("bash", &["tests/conformance/ws_official_client.sh", "3"]),
@@ -52,7 +63,7 @@ pub fn test(root: &Path) -> ExitCode {
     let failed: Vec<String> = steps
         .iter()
         .filter(|(program, args)| !run(root, program, args))
-        .map(|(program, args)| format!("{program} {}", args.join(" ")))
+        .map(|(program, args)| shown(program, args))
         .collect();
     for step in &failed {
         eprintln!("failed: {step}");
