@@ -46,16 +46,36 @@ pub fn demo(root: &Path) -> ExitCode {
     exit(run(root, &cargo(), &args))
 }
 
+/// The corpus tests (every page of `../shared/corpus`), with their output shown.
+const CORPUS_REPORTS: [&str; 14] = [
+    "test",
+    "--all-features",
+    "-p",
+    "xtask",
+    "--test",
+    "corpus",
+    "--test",
+    "formats",
+    "-p",
+    "integration-tests",
+    "--test",
+    "corpus",
+    "--",
+    "--nocapture",
+];
+
 /// Every test: the Rust suites of the workspace with every feature, then the conformance runs
 /// against the official SDKs (webhook vectors through lark-oapi and @larksuiteoapi/node-sdk; the
 /// official Python long-connection client against the local protocol server, whole and split).
 /// Each conformance script installs the official SDK it drives on first use.
 pub fn test(root: &Path) -> ExitCode {
-    let steps: [(&str, &[&str]); 4] = [
+    let steps: [(&str, &[&str]); 5] = [
         (
             &cargo(),
             &["test", "--workspace", "--all-features", "--no-fail-fast"],
         ),
+        // The corpus tests again, quick now that they are built, to show their pass counts.
+        (&cargo(), &CORPUS_REPORTS),
         ("bash", &["tests/conformance/run.sh"]),
         ("bash", &["tests/conformance/ws_official_client.sh", "1"]),
         ("bash", &["tests/conformance/ws_official_client.sh", "3"]),
