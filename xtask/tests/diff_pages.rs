@@ -2,19 +2,15 @@
 //! (listed in its README), and the same page in two renderings, which must differ only where the page
 //! does. In CI (`CI=true`) a missing corpus fails; elsewhere its tests say they skipped.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::{corpus_dir, seed_path as seed};
 use serde_json::Value;
 use xtask::diff::cli::load;
 use xtask::diff::{diff_schemas, exit_code, render, verdict, Change, ChangeKind, Compat, Location};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the repository")
-        .to_path_buf()
-}
 
 fn schema_of(path: &Path) -> Value {
     load(path).unwrap_or_else(|e| panic!("{e}")).schema
@@ -22,32 +18,6 @@ fn schema_of(path: &Path) -> Value {
 
 fn diff_files(old: &Path, new: &Path) -> Vec<Change> {
     diff_schemas(&schema_of(old), &schema_of(new))
-}
-
-fn seed(prefix: &str) -> PathBuf {
-    let docs = root().join("schema/docs");
-    std::fs::read_dir(&docs)
-        .expect("schema/docs/ is readable")
-        .map(|entry| entry.expect("a directory entry").path())
-        .find(|path| {
-            path.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
-        })
-        .unwrap_or_else(|| panic!("no seed {prefix}_* in {}", docs.display()))
-}
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = root().join("../shared/corpus");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "the corpus is missing at {} (CI=true)",
-        dir.display()
-    );
-    println!("corpus not found at {}: skipped", dir.display());
-    None
 }
 
 /// The field paths of the changes of one kind.
@@ -181,7 +151,7 @@ fn the_command_exits_with_the_documented_status() {
 
 #[test]
 fn im_message_receive_2024_to_2026_adds_mentioned_type() {
-    let Some(corpus) = corpus_dir() else { return };
+    let Some(corpus) = corpus_dir("") else { return };
     let formats = corpus.join("formats");
     let changes = diff_files(
         &formats.join("a_riba_im_message_receive_v1__old2024.md"),
@@ -194,7 +164,7 @@ fn im_message_receive_2024_to_2026_adds_mentioned_type() {
 
 #[test]
 fn bitable_record_changed_old_to_new_changes_no_field() {
-    let Some(corpus) = corpus_dir() else { return };
+    let Some(corpus) = corpus_dir("") else { return };
     let formats = corpus.join("formats");
     let changes = diff_files(
         &formats.join("c_dochub_drive_file_bitable_record_changed_v1__old.md"),
@@ -220,7 +190,7 @@ fn bitable_record_changed_old_to_new_changes_no_field() {
 /// are required (`time_min`, `time_max`, `user_ids`) stay.
 #[test]
 fn calendar_freebusy_adds_a_request_field_and_a_response_field_both_compatible() {
-    let Some(corpus) = corpus_dir() else { return };
+    let Some(corpus) = corpus_dir("") else { return };
     let formats = corpus.join("formats");
     let old_page = formats.join("c_dochub_api_calendar_v4_freebusy_batch__old.md");
     let new_page = formats.join("c_riba_api_calendar_v4_freebusy_batch__new.md");
@@ -276,7 +246,7 @@ fn calendar_freebusy_adds_a_request_field_and_a_response_field_both_compatible()
 
 #[test]
 fn one_page_in_several_renderings_has_no_change() {
-    let Some(corpus) = corpus_dir() else { return };
+    let Some(corpus) = corpus_dir("") else { return };
     let formats = corpus.join("formats");
     let pairs = [
         (
@@ -320,7 +290,7 @@ fn one_page_in_several_renderings_has_no_change() {
 /// same version (same `updateTime`), their schemas must have no change at all.
 #[test]
 fn the_same_page_version_in_source_and_markdown_has_no_change() {
-    let Some(corpus) = corpus_dir() else { return };
+    let Some(corpus) = corpus_dir("") else { return };
     let mut names: Vec<PathBuf> = std::fs::read_dir(corpus.join("events-source"))
         .expect("events-source/ is readable")
         .map(|entry| entry.expect("a directory entry").path())

@@ -6,24 +6,10 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{root, validation_errors};
+use common::{corpus_dir, validation_errors};
 use serde_json::Value;
 use xtask::docs::{self, InvalidExample, Options, Parsed};
 use xtask::schema::{page_schema, request_schema};
-
-fn formats_dir() -> Option<PathBuf> {
-    let dir = root().join("../shared/corpus/formats");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "the corpus is missing at {} (CI=true)",
-        dir.display()
-    );
-    println!("corpus not found at {}: skipped", dir.display());
-    None
-}
 
 /// Pages known not to give a schema, and why. Each must still fail with an error naming its line, and any
 /// other page must pass.
@@ -84,7 +70,9 @@ fn exception(name: &str, parsed: &Parsed) -> Option<String> {
 
 #[test]
 fn formats() {
-    let Some(dir) = formats_dir() else { return };
+    let Some(dir) = corpus_dir("formats") else {
+        return;
+    };
     let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -132,7 +120,9 @@ fn formats() {
 /// The same API page in three renderings gives the same request line and the same body field names.
 #[test]
 fn api_page_in_three_renderings() {
-    let Some(dir) = formats_dir() else { return };
+    let Some(dir) = corpus_dir("formats") else {
+        return;
+    };
     let schema = |file: &str| -> Value {
         let parsed = docs::parse_file_with(
             &dir.join(file),

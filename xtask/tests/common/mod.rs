@@ -1,4 +1,4 @@
-//! Helpers shared by the xtask tests.
+//! Shared by the xtask tests: paths of the seeds and the corpus, schema validation.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -12,6 +12,22 @@ pub fn root() -> PathBuf {
         .parent()
         .unwrap()
         .to_path_buf()
+}
+
+/// `../shared/corpus/<sub>` beside the repository, or `None` (saying it skipped) when it is missing.
+/// Under `CI=true` a missing corpus fails the test.
+pub fn corpus_dir(sub: &str) -> Option<PathBuf> {
+    let dir = root().join("../shared/corpus").join(sub);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "the corpus is missing at {} (CI=true)",
+        dir.display()
+    );
+    println!("corpus not found at {}: skipped", dir.display());
+    None
 }
 
 /// A seed page under `schema/docs/` by its number prefix (`"003"`).
