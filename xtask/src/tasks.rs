@@ -5,10 +5,7 @@ use std::process::{Command, ExitCode};
 
 /// Runs `program args…` in `root`, output shown as it comes; true when it exits 0.
 fn run(root: &Path, program: &str, args: &[&str]) -> bool {
-    let name = Path::new(program)
-        .file_name()
-        .map_or(program.into(), |n| n.to_string_lossy());
-    println!("\n$ {name} {}", args.join(" "));
+    println!("\n$ {}", shown(program, args));
     match Command::new(program).args(args).current_dir(root).status() {
         Ok(status) => status.success(),
         Err(e) => {
