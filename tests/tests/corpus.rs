@@ -1,15 +1,7 @@
 //! The whole family: a standalone crate generated from every page of
 //! `../shared/corpus/events-source/`, built, and every page's example round-tripped through it.
 
-use std::path::PathBuf;
-
-use integration_tests::corpus;
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| integration_tests::seeds::repo_root().join("target"))
-}
+use integration_tests::{corpus, target_dir};
 
 #[test]
 fn every_corpus_page_generates_builds_and_round_trips() {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use integration_tests::seeds::repo_root;
+use integration_tests::target_dir;
 use xtask::codegen::{compute, drift, Target};
 
 fn xtask(args: &[&str]) -> Output {
@@ -17,9 +18,7 @@ fn xtask(args: &[&str]) -> Output {
 }
 
 fn scratch_dir(name: &str) -> PathBuf {
-    let base = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| repo_root().join("target"), PathBuf::from);
-    let dir = base.join(name);
+    let dir = target_dir().join(name);
     if dir.exists() {
         fs::remove_dir_all(&dir).unwrap();
     }
