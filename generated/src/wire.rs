@@ -1,4 +1,4 @@
-//! Wire helpers for generated types: lenient integers, timestamps, enums that keep unknown values,
+//! The wire types generated code builds on: lenient integers, timestamps, enums that keep unknown values,
 //! structs that keep unknown fields and `null`s.
 //!
 //! The documentation types many integers as `string` (`"1610462759"`) while the official SDKs and real

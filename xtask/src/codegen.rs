@@ -252,7 +252,7 @@ mod tests {
 
     #[test]
     fn crate_names() {
-        assert_eq!(crate_name_for(Path::new("/tmp/My Events")), "my-events");
+        assert_eq!(crate_name_for(Path::new("crates/My Events")), "my-events");
         assert_eq!(crate_name_for(Path::new("out/lark_sdk")), "lark-sdk");
         assert_eq!(crate_name_for(Path::new("2024")), "lark-events-2024");
     }

@@ -1,4 +1,4 @@
-//! Helpers shared by the webhook tests: the conformance vectors, signed requests, a tiny HTTP client.
+//! Shared by the webhook tests: the conformance vectors, signed requests, a tiny HTTP client.
 
 #![allow(dead_code)] // each test file uses its own subset
 
