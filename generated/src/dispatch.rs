@@ -167,11 +167,15 @@ impl Dispatcher {
             (None, Some(fallback)) => Route::Fallback(fallback),
             (None, None) => return Ok(Dispatched::Unhandled(envelope.header)),
         };
-        let event_id = envelope.header.event_id.clone();
-        if let Some(id) = &event_id {
-            if !self.recent().insert(id) {
+        let mut claim = Claim {
+            recent: &self.recent,
+            id: None,
+        };
+        if let Some(id) = &envelope.header.event_id {
+            if !lock(claim.recent).insert(id) {
                 return Ok(Dispatched::Duplicate(envelope.header));
             }
+            claim.id = Some(id.clone());
         }
         let header = envelope.header.clone();
         let run = match route {
@@ -181,31 +185,49 @@ impl Dispatcher {
             }),
             Route::Fallback(fallback) => Ok(fallback(envelope)),
         };
-        let outcome = match run {
-            Ok(future) => future.await.map_err(|source| DispatchError::Handler {
-                event_type: header.event_type.clone(),
-                source,
-            }),
-            Err(error) => Err(error),
-        };
-        match outcome {
-            Ok(()) => Ok(Dispatched::Handled(header)),
-            Err(error) => {
-                if let Some(id) = &event_id {
-                    self.recent().remove(id);
-                }
-                Err(error)
-            }
-        }
+        let future = run?;
+        future.await.map_err(|source| DispatchError::Handler {
+            event_type: header.event_type.clone(),
+            source,
+        })?;
+        claim.keep();
+        Ok(Dispatched::Handled(header))
     }
 
+    #[cfg(test)]
     fn recent(&self) -> std::sync::MutexGuard<'_, RecentIds> {
-        // A poisoned lock only means another thread panicked between two set operations; the set
-        // itself is still consistent.
-        self.recent
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.recent)
     }
+}
+
+/// An event id recorded for one delivery. Unless [`Claim::keep`] is called after the handler
+/// succeeded, dropping it forgets the id again: on an error, and also when the dispatch future is
+/// dropped midway (the sender hung up, a timeout fired), so the platform's retry reaches a handler.
+struct Claim<'a> {
+    recent: &'a Mutex<RecentIds>,
+    id: Option<String>,
+}
+
+impl Claim<'_> {
+    fn keep(mut self) {
+        self.id = None;
+    }
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        if let Some(id) = self.id.take() {
+            lock(self.recent).remove(&id);
+        }
+    }
+}
+
+fn lock(recent: &Mutex<RecentIds>) -> std::sync::MutexGuard<'_, RecentIds> {
+    // A poisoned lock only means another thread panicked between two set operations; the set
+    // itself is still consistent.
+    recent
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]

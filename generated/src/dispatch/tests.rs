@@ -156,6 +156,38 @@ fn failing_handler_is_an_error_and_its_retry_is_delivered() {
 }
 
 #[test]
+fn a_delivery_dropped_midway_is_handled_on_retry() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let dispatcher = Dispatcher::new().on(move |_: Ping| {
+        let first = counter.fetch_add(1, Ordering::SeqCst) == 0;
+        async move {
+            if first {
+                // The first delivery never finishes: its sender hangs up and the future is dropped.
+                std::future::pending::<()>().await;
+            }
+            Ok(())
+        }
+    });
+    let body = ping("e1", 1);
+    {
+        let waker = Waker::noop();
+        let mut context = Context::from_waker(waker);
+        let mut first = std::pin::pin!(dispatcher.dispatch(body.as_bytes()));
+        assert!(first.as_mut().poll(&mut context).is_pending());
+    }
+    assert!(matches!(
+        block_on(dispatcher.dispatch(body.as_bytes())),
+        Ok(Dispatched::Handled(_))
+    ));
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert!(matches!(
+        block_on(dispatcher.dispatch(body.as_bytes())),
+        Ok(Dispatched::Duplicate(_))
+    ));
+}
+
+#[test]
 fn event_not_matching_its_type_is_a_decode_error() {
     let (dispatcher, _) = recording_dispatcher();
     let body =
