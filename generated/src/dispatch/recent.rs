@@ -15,8 +15,9 @@ impl RecentIds {
     pub(super) fn new(capacity: usize) -> Self {
         Self {
             capacity,
-            members: HashSet::with_capacity(capacity),
-            order: VecDeque::with_capacity(capacity),
+            // Grown as ids arrive: a large capacity costs memory only once that many ids were seen.
+            members: HashSet::new(),
+            order: VecDeque::new(),
         }
     }
 
@@ -95,5 +96,12 @@ mod tests {
         let mut recent = RecentIds::new(0);
         assert!(recent.insert("a"));
         assert!(recent.insert("a"));
+    }
+
+    #[test]
+    fn a_huge_capacity_allocates_nothing_up_front() {
+        let mut recent = RecentIds::new(usize::MAX);
+        assert!(recent.insert("a"));
+        assert!(!recent.insert("a"));
     }
 }
