@@ -85,8 +85,23 @@ pub fn signed_headers(key: &str, body: &str, timestamp: u64) -> Vec<(String, Str
     ]
 }
 
-/// One HTTP/1.1 POST over a fresh connection; returns the status and the body.
+/// How long one request may take before the test fails instead of hanging.
+const REQUEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// One HTTP/1.1 POST over a fresh connection; returns the status and the body. Fails the test if
+/// the server has not answered and closed within [`REQUEST_LIMIT`].
 pub async fn post(
+    addr: SocketAddr,
+    path: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> (u16, String) {
+    tokio::time::timeout(REQUEST_LIMIT, exchange(addr, path, headers, body))
+        .await
+        .unwrap_or_else(|_| panic!("no answer from {addr}{path} within {REQUEST_LIMIT:?}"))
+}
+
+async fn exchange(
     addr: SocketAddr,
     path: &str,
     headers: &[(String, String)],
