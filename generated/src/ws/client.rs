@@ -137,12 +137,16 @@ impl Client {
                     error
                 }
             };
-            self.last_error_guard(retry, error)?;
+            self.give_up_when_out_of_retries(retry, error)?;
         }
     }
 
     /// Gives up when `ReconnectCount` does not allow the next attempt.
-    fn last_error_guard(&self, retry: Option<u32>, error: WsError) -> Result<(), WsError> {
+    fn give_up_when_out_of_retries(
+        &self,
+        retry: Option<u32>,
+        error: WsError,
+    ) -> Result<(), WsError> {
         let config = *self.config.borrow();
         match retry {
             Some(attempt) if !may_retry(&config, attempt) => {
