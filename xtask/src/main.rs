@@ -135,7 +135,15 @@ fn codegen_command(check: bool, docs: Option<PathBuf>, out: Option<PathBuf>) -> 
         (Some(docs), Some(out)) => (docs, Target::standalone(&out)),
         _ => (root.join("schema/docs"), Target::in_repo(&root)),
     };
-    let variant_names = std::fs::read_to_string(root.join("schema/variant-names.json")).ok();
+    let names_file = root.join("schema/variant-names.json");
+    let variant_names = match std::fs::read_to_string(&names_file) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            eprintln!("{}: {e}", names_file.display());
+            return ExitCode::FAILURE;
+        }
+    };
     let output = match codegen::compute(&docs_dir, &target, variant_names) {
         Ok(output) => output,
         Err(e) => {
