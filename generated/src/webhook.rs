@@ -44,8 +44,8 @@ use crate::envelope::Envelope;
 
 pub use cipher::{DecryptError, EncryptKey};
 pub use config::{
-    Config, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMESTAMP_TOLERANCE, ENCRYPT_KEY_ENV,
-    VERIFICATION_TOKEN_ENV,
+    Config, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMESTAMP_TOLERANCE,
+    ENCRYPT_KEY_ENV, VERIFICATION_TOKEN_ENV,
 };
 pub use rejection::Rejection;
 pub use signature::{

@@ -179,3 +179,29 @@ async fn failing_handler_gets_500_so_the_platform_retries_and_the_retry_runs_aga
     assert_eq!(post(addr, PATH, &headers, body.as_bytes()).await.0, 500);
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
+
+#[tokio::test]
+async fn a_body_that_stalls_gets_408_and_never_reaches_a_handler() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let config = secure().body_read_timeout(std::time::Duration::from_millis(200));
+    let (addr, calls) = start(config, false).await;
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST {PATH} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{{\"encrypt\":"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // The rest of the promised 100 bytes never comes.
+    let mut response = String::new();
+    let read = stream.read_to_string(&mut response);
+    tokio::time::timeout(std::time::Duration::from_secs(30), read)
+        .await
+        .expect("the server answers a stalled body instead of waiting forever")
+        .unwrap();
+    assert!(response.starts_with("HTTP/1.1 408"), "{response}");
+    assert!(
+        response.ends_with(r#"{"msg":"body not received within 200ms"}"#),
+        "{response}"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+}

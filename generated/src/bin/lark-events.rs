@@ -58,6 +58,9 @@ struct ServeArgs {
     /// Refuse signed requests whose timestamp is further than this from now, in seconds (0: off).
     #[arg(long, default_value_t = webhook::DEFAULT_TIMESTAMP_TOLERANCE.as_secs())]
     timestamp_tolerance: u64,
+    /// Refuse with 408 a request whose body has not fully arrived after this many seconds.
+    #[arg(long, default_value_t = webhook::DEFAULT_BODY_READ_TIMEOUT.as_secs())]
+    body_read_timeout: u64,
 }
 
 #[tokio::main]
@@ -87,7 +90,8 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         (args.timestamp_tolerance > 0).then(|| Duration::from_secs(args.timestamp_tolerance));
     let config = Config::from_env()
         .max_body_bytes(args.max_body_bytes)
-        .timestamp_tolerance(tolerance);
+        .timestamp_tolerance(tolerance)
+        .body_read_timeout(Duration::from_secs(args.body_read_timeout));
     if !config.has_verification_token() {
         tracing::warn!(
             "{} is not set: requests are not checked for a token",

@@ -2,51 +2,59 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::body::{Body, Bytes};
+use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
+use http_body_util::LengthLimitError;
 
-use super::{Outcome, Rejection, Reply, SignatureHeaders, Webhook};
+use super::{Config, Outcome, Rejection, Reply, SignatureHeaders, Webhook};
 
-/// A router answering `POST path` with `webhook`, with the body limit of its config.
+/// A router answering `POST path` with `webhook`, with the body limit and body read timeout of its
+/// config.
 pub fn router(path: &str, webhook: Arc<Webhook>) -> Router {
-    let limit = webhook.config().body_limit();
-    Router::new()
-        .route(path, post(handle))
-        .layer(DefaultBodyLimit::max(limit))
-        .with_state(webhook)
+    Router::new().route(path, post(handle)).with_state(webhook)
 }
 
-/// The axum handler: reads the signature headers and the raw body, answers with [`Webhook::handle`].
-/// Mount it with [`router`], or in your own router with `State<Arc<Webhook>>` and a
-/// [`DefaultBodyLimit`] of the config's body limit.
+/// The axum handler: reads the raw body (within the config's size limit and read timeout) and the
+/// signature headers, and answers with [`Webhook::handle`]. Mount it with [`router`], or in your own
+/// router with `State<Arc<Webhook>>`.
 pub async fn handle(
     State(webhook): State<Arc<Webhook>>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
-    let reply = match body {
+    let reply = match read_body(body, webhook.config()).await {
         Ok(body) => {
             let signature = SignatureHeaders::from_lookup(|name| {
                 headers.get(name).and_then(|value| value.to_str().ok())
             });
             webhook.handle(signature, &body).await
         }
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            Reply::from(Outcome::Rejected(Rejection::TooLarge {
-                limit: webhook.config().body_limit(),
-            }))
-        }
-        Err(rejection) => Reply::from(Outcome::Rejected(Rejection::MalformedJson(
-            rejection.body_text(),
-        ))),
+        Err(rejection) => Reply::from(Outcome::Rejected(rejection)),
     };
     into_response(reply)
+}
+
+/// The whole body, or why it cannot be had: too large (413), too slow (408), cut off (400).
+async fn read_body(body: Body, config: &Config) -> Result<Bytes, Rejection> {
+    let limit = config.body_limit();
+    let timeout = config.read_timeout();
+    match tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(error)) => {
+            let error = error.into_inner();
+            if error.downcast_ref::<LengthLimitError>().is_some() {
+                Err(Rejection::TooLarge { limit })
+            } else {
+                Err(Rejection::UnreadableBody(error.to_string()))
+            }
+        }
+        Err(_elapsed) => Err(Rejection::SlowBody { timeout }),
+    }
 }
 
 fn into_response(reply: Reply) -> Response {

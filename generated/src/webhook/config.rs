@@ -1,4 +1,5 @@
-//! What a webhook checks: verification token, encrypt key, timestamp window, body size.
+//! What a webhook checks: verification token, encrypt key, timestamp window, body size, and how long
+//! a body may take to arrive.
 
 use std::time::Duration;
 
@@ -14,6 +15,10 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
 /// The default timestamp window: a signed request more than 5 minutes from now is refused.
 pub const DEFAULT_TIMESTAMP_TOLERANCE: Duration = Duration::from_secs(300);
 
+/// The default time a request body may take to arrive: a sender that stalls longer gets 408. The
+/// platform itself waits 3 s for an answer, so a body that takes longer is not one it sent.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Webhook settings, from the app's "Events and callbacks → Encryption strategy" page.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -21,6 +26,7 @@ pub struct Config {
     pub(super) encrypt_key: Option<EncryptKey>,
     pub(super) timestamp_tolerance: Option<Duration>,
     pub(super) max_body_bytes: usize,
+    pub(super) body_read_timeout: Duration,
 }
 
 impl Default for Config {
@@ -30,12 +36,13 @@ impl Default for Config {
             encrypt_key: None,
             timestamp_tolerance: Some(DEFAULT_TIMESTAMP_TOLERANCE),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
         }
     }
 }
 
 impl Config {
-    /// No token, no key, the default window and body limit.
+    /// No token, no key, the default window, body limit and body read timeout.
     pub fn new() -> Self {
         Self::default()
     }
@@ -82,9 +89,21 @@ impl Config {
         self
     }
 
+    /// A body that has not fully arrived after `timeout` is refused with 408 (used by the HTTP
+    /// integrations, which read the body).
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
     /// The body size limit.
     pub fn body_limit(&self) -> usize {
         self.max_body_bytes
+    }
+
+    /// How long a body may take to arrive.
+    pub fn read_timeout(&self) -> Duration {
+        self.body_read_timeout
     }
 
     /// Whether a verification token is configured.

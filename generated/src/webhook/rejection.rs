@@ -14,6 +14,15 @@ pub enum Rejection {
         /// The configured limit.
         limit: usize,
     },
+    /// The body could not be read: the connection failed midway (400).
+    #[error("cannot read the body: {0}")]
+    UnreadableBody(String),
+    /// The body did not fully arrive in time (408).
+    #[error("body not received within {timeout:?}")]
+    SlowBody {
+        /// The configured body read timeout.
+        timeout: std::time::Duration,
+    },
     /// The body is not JSON (400).
     #[error("malformed JSON: {0}")]
     MalformedJson(String),
@@ -52,15 +61,18 @@ impl Rejection {
     pub fn status(&self) -> u16 {
         match self {
             Self::TooLarge { .. } => 413,
+            Self::SlowBody { .. } => 408,
             Self::MissingSignature
             | Self::BadTimestamp
             | Self::StaleTimestamp { .. }
             | Self::BadSignature
             | Self::BadToken => 401,
             Self::Dispatch(DispatchError::Handler { .. }) => 500,
-            Self::MalformedJson(_) | Self::NoEncryptKey | Self::Decrypt(_) | Self::Dispatch(_) => {
-                400
-            }
+            Self::UnreadableBody(_)
+            | Self::MalformedJson(_)
+            | Self::NoEncryptKey
+            | Self::Decrypt(_)
+            | Self::Dispatch(_) => 400,
         }
     }
 
