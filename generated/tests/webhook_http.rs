@@ -205,3 +205,46 @@ async fn a_body_that_stalls_gets_408_and_never_reaches_a_handler() {
     );
     assert_eq!(calls.load(Ordering::SeqCst), 0);
 }
+
+#[tokio::test]
+async fn serve_closes_a_connection_whose_request_head_stalls_and_stops_on_shutdown() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let dispatcher = Dispatcher::new();
+    let router = webhook::axum::router(PATH, Arc::new(Webhook::new(secure(), dispatcher)));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(webhook::axum::serve(
+        listener,
+        router,
+        std::time::Duration::from_millis(200),
+        async {
+            stopped.await.ok();
+        },
+    ));
+
+    let (headers, body) = encrypted_request(KEY, &seed_body());
+    assert_eq!(post(addr, PATH, &headers, body.as_bytes()).await.0, 200);
+
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(format!("POST {PATH} HTTP/1.1\r\nHost: {addr}\r\n").as_bytes())
+        .await
+        .unwrap();
+    // The blank line that ends the head never comes.
+    let mut rest = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        stream.read_to_end(&mut rest),
+    )
+    .await
+    .expect("the server closes a stalled connection instead of keeping it")
+    .ok();
+
+    stop.send(()).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(30), server)
+        .await
+        .expect("serve returns after shutdown")
+        .unwrap();
+}

@@ -61,6 +61,10 @@ struct ServeArgs {
     /// Refuse with 408 a request whose body has not fully arrived after this many seconds.
     #[arg(long, default_value_t = webhook::DEFAULT_BODY_READ_TIMEOUT.as_secs())]
     body_read_timeout: u64,
+    /// Close a connection whose request line and headers have not fully arrived after this many
+    /// seconds.
+    #[arg(long, default_value_t = webhook::axum::DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
+    header_read_timeout: u64,
 }
 
 #[tokio::main]
@@ -113,10 +117,14 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|error| format!("cannot listen on {}: {error}", args.addr))?;
     let local = listener.local_addr().map_err(|error| error.to_string())?;
     tracing::info!("listening on http://{local}{}", args.path);
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|error| format!("server failed: {error}"))
+    webhook::axum::serve(
+        listener,
+        router,
+        Duration::from_secs(args.header_read_timeout),
+        shutdown_signal(),
+    )
+    .await;
+    Ok(())
 }
 
 async fn connect(args: ConnectArgs) -> Result<(), String> {

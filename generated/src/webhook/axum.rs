@@ -13,6 +13,9 @@ use http_body_util::LengthLimitError;
 
 use super::{Config, Outcome, Rejection, Reply, SignatureHeaders, Webhook};
 
+mod serve;
+pub use serve::{serve, DEFAULT_HEADER_READ_TIMEOUT};
+
 /// A router answering `POST path` with `webhook`, with the body limit and body read timeout of its
 /// config.
 pub fn router(path: &str, webhook: Arc<Webhook>) -> Router {
