@@ -178,7 +178,10 @@ fn codegen_command(check: bool, docs: Option<PathBuf>, out: Option<PathBuf>) -> 
             }
         };
     }
-    let summary = xtask::diff::summary::schema_changes(&output.files, &target.schema_dir);
+    let mut summary = xtask::diff::summary::schema_changes(&output.files, &target.schema_dir);
+    let services = target.crate_dir.join("src/services");
+    let removed = xtask::diff::rust_api::removed_items(&output.files, &services);
+    summary.push_str(&xtask::diff::rust_api::summary(&removed));
     match codegen::write(&output, &target) {
         Ok(changes) => {
             for d in &changes {

@@ -14,6 +14,7 @@ mod linediff;
 mod lists;
 mod page;
 mod render;
+pub mod rust_api;
 pub mod summary;
 mod text;
 mod walk;
