@@ -33,7 +33,8 @@ pub mod test_server;
 
 pub use client::{Client, ConnectionState};
 pub use config::{
-    ClientConfig, ClientConfigUpdate, Credentials, Options, FEISHU_DOMAIN, LARK_DOMAIN,
+    ClientConfig, ClientConfigUpdate, Credentials, Options, DEFAULT_MAX_CONCURRENT_HANDLERS,
+    FEISHU_DOMAIN, LARK_DOMAIN,
 };
 pub use error::WsError;
 pub use reassembly::ReassemblyLimits;

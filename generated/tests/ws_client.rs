@@ -390,3 +390,52 @@ async fn silent_endpoint_times_out_instead_of_hanging() {
     run.abort();
     keep.abort();
 }
+
+#[tokio::test]
+async fn no_more_events_run_at_once_than_the_handler_limit() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let running = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let (counts, count_most) = (Arc::clone(&running), Arc::clone(&most));
+    let dispatcher = Dispatcher::new().on_p2_application_app_version_publish_apply_v6(
+        move |_: P2ApplicationAppVersionPublishApplyV6| {
+            let (running, most) = (Arc::clone(&counts), Arc::clone(&count_most));
+            async move {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                running.fetch_sub(1, Ordering::SeqCst);
+                Ok(())
+            }
+        },
+    );
+    let server = TestServer::start(Settings::default()).await.unwrap();
+    let options = options(&server).max_concurrent_handlers(2);
+    let run = spawn(Client::new(
+        Credentials::new(APP_ID, APP_SECRET),
+        options,
+        dispatcher,
+    ));
+    bounded(async {
+        let mut conn = server.next_connection().await.unwrap();
+        let mut event: serde_json::Value = serde_json::from_slice(&seed_body()).unwrap();
+        for n in 0..6 {
+            // Distinct event ids: the dispatcher drops duplicates.
+            event["header"]["event_id"] = format!("event-{n}").into();
+            conn.send_event(&serde_json::to_vec(&event).unwrap(), 1)
+                .await;
+        }
+        for _ in 0..6 {
+            assert_eq!(conn.next_ack().await.unwrap().code, Some(200));
+        }
+    })
+    .await;
+    let most = most.load(Ordering::SeqCst);
+    assert!(
+        (1..=2).contains(&most),
+        "{most} handlers ran at once; the limit is 2"
+    );
+    run.abort();
+}

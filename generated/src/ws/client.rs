@@ -4,7 +4,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{watch, Semaphore};
 
 use super::backoff::{may_retry, reconnect_delay};
 use super::config::{ClientConfig, Credentials, Options};
@@ -43,6 +43,7 @@ pub struct Client {
     credentials: Credentials,
     options: Options,
     dispatcher: Arc<Dispatcher>,
+    handlers: Arc<Semaphore>,
     state: watch::Sender<ConnectionState>,
     config: watch::Sender<ClientConfig>,
 }
@@ -50,10 +51,12 @@ pub struct Client {
 impl Client {
     /// A client for the app, sending its events to `dispatcher`.
     pub fn new(credentials: Credentials, options: Options, dispatcher: Dispatcher) -> Self {
+        let handlers = Arc::new(Semaphore::new(options.max_concurrent_handlers));
         Self {
             credentials,
             options,
             dispatcher: Arc::new(dispatcher),
+            handlers,
             state: watch::Sender::new(ConnectionState::Idle),
             config: watch::Sender::new(ClientConfig::default()),
         }
@@ -121,6 +124,7 @@ impl Client {
                         options: &self.options,
                         config: &self.config,
                         dispatcher: &self.dispatcher,
+                        handlers: &self.handlers,
                     };
                     let error = session.run(socket).await;
                     tracing::warn!(conn_id = %endpoint.conn_id, %error, "disconnected");

@@ -110,6 +110,9 @@ fn seconds(secs: i64) -> Duration {
     Duration::from_secs(u64::try_from(secs).unwrap_or(0))
 }
 
+/// The default bound on events in their handlers at once.
+pub const DEFAULT_MAX_CONCURRENT_HANDLERS: usize = 64;
+
 /// The client's own settings: where to connect and how long each network call may take.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -120,6 +123,7 @@ pub struct Options {
     pub(crate) pong_timeout: Duration,
     pub(crate) backoff_base: Duration,
     pub(crate) reassembly: ReassemblyLimits,
+    pub(crate) max_concurrent_handlers: usize,
 }
 
 impl Default for Options {
@@ -132,6 +136,7 @@ impl Default for Options {
             pong_timeout: Duration::from_secs(30),
             backoff_base: Duration::from_secs(1),
             reassembly: ReassemblyLimits::default(),
+            max_concurrent_handlers: DEFAULT_MAX_CONCURRENT_HANDLERS,
         }
     }
 }
@@ -179,6 +184,13 @@ impl Options {
     /// Bounds on split messages waiting for their other parts.
     pub fn reassembly(mut self, limits: ReassemblyLimits) -> Self {
         self.reassembly = limits;
+        self
+    }
+
+    /// How many events may be in their handlers at once ([`DEFAULT_MAX_CONCURRENT_HANDLERS`] by
+    /// default, at least 1); later events wait for a handler to finish, and are acknowledged after.
+    pub fn max_concurrent_handlers(mut self, limit: usize) -> Self {
+        self.max_concurrent_handlers = limit.max(1);
         self
     }
 }

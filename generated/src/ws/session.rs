@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, watch, Semaphore};
 use tokio::time::{sleep_until, timeout, Instant};
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -71,6 +71,8 @@ pub(crate) struct Session<'a> {
     pub(crate) options: &'a Options,
     pub(crate) config: &'a watch::Sender<ClientConfig>,
     pub(crate) dispatcher: &'a Arc<Dispatcher>,
+    /// Permits for events in their handlers: bounds how many run at once.
+    pub(crate) handlers: &'a Arc<Semaphore>,
 }
 
 impl Session<'_> {
@@ -215,8 +217,11 @@ impl Session<'_> {
         }
         tracing::debug!(%message_id, %trace_id, bytes = payload.len(), "event received");
         let dispatcher = Arc::clone(self.dispatcher);
+        let handlers = Arc::clone(self.handlers);
         let acks = acks.clone();
         tokio::spawn(async move {
+            // The semaphore is never closed, so a permit always comes.
+            let _permit = handlers.acquire_owned().await;
             let started = Instant::now();
             let code = match dispatcher.dispatch(&payload).await {
                 Ok(outcome) => {
