@@ -82,6 +82,15 @@ fn spawn(client: Client) -> JoinHandle<Result<(), WsError>> {
     tokio::spawn(client.run())
 }
 
+/// Runs a client of the test app against `server` with the default test options.
+fn spawn_for(server: &TestServer, dispatcher: Dispatcher) -> JoinHandle<Result<(), WsError>> {
+    spawn(Client::new(
+        Credentials::new(APP_ID, APP_SECRET),
+        options(server),
+        dispatcher,
+    ))
+}
+
 async fn bounded<T>(future: impl Future<Output = T>) -> T {
     tokio::time::timeout(LIMIT, future)
         .await
@@ -118,12 +127,7 @@ async fn event_reaches_its_typed_handler_and_is_acknowledged() {
 async fn failing_handler_is_acknowledged_with_500() {
     let server = TestServer::start(Settings::default()).await.unwrap();
     let (dispatcher, mut handled) = reporting_dispatcher(true);
-    let client = Client::new(
-        Credentials::new(APP_ID, APP_SECRET),
-        options(&server),
-        dispatcher,
-    );
-    let run = spawn(client);
+    let run = spawn_for(&server, dispatcher);
     bounded(async {
         let mut conn = server.next_connection().await.unwrap();
         conn.send_event(&seed_body(), 1).await;
@@ -138,12 +142,7 @@ async fn failing_handler_is_acknowledged_with_500() {
 async fn split_message_is_reassembled_and_acknowledged_once() {
     let server = TestServer::start(Settings::default()).await.unwrap();
     let (dispatcher, mut handled) = reporting_dispatcher(false);
-    let client = Client::new(
-        Credentials::new(APP_ID, APP_SECRET),
-        options(&server),
-        dispatcher,
-    );
-    let run = spawn(client);
+    let run = spawn_for(&server, dispatcher);
     bounded(async {
         let mut conn = server.next_connection().await.unwrap();
         let split = conn.send_event(&seed_body(), 4).await;
