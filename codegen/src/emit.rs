@@ -1,8 +1,9 @@
 //! Type space → Rust tokens → formatted source.
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
 
+use crate::calls::{call, Entry, Verbatim, Wrap};
 use crate::model::{EnumDef, EnumRepr, Field, FieldType, FlagsDef, Module, StructDef, TypeDef};
 use crate::variants::FALLBACK;
 
@@ -15,41 +16,28 @@ pub fn source_file(tokens: TokenStream) -> Result<String, syn::Error> {
     Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
 }
 
-/// What the emitted code may refer to.
-#[derive(Debug, Clone, Copy)]
-pub struct Features {
-    /// Emit `on_…` methods on `crate::dispatch::Dispatcher`.
-    pub dispatcher: bool,
-}
-
 /// The formatted source of one service-version module.
-pub fn module_source(module: &Module, features: Features) -> Result<String, syn::Error> {
-    let mut source = source_file(module_tokens(module, features))?;
-    for def in &module.types {
-        if let TypeDef::Flags(def) = def {
-            let marker = format!("{}! {{}}\n", flags_marker(&def.name));
-            if !source.contains(&marker) {
-                return Err(syn::Error::new(
-                    proc_macro2::Span::call_site(),
-                    format!("no place for the flags {}", def.name),
-                ));
-            }
-            source = source.replacen(&marker, &flags_text(def), 1);
-        }
-    }
-    Ok(source)
+pub fn module_source(module: &Module) -> Result<String, syn::Error> {
+    let mut verbatim = Verbatim::default();
+    let tokens = module_tokens(module, &mut verbatim);
+    verbatim
+        .fill(source_file(tokens)?)
+        .map_err(|message| syn::Error::new(Span::call_site(), message))
 }
 
-fn module_tokens(module: &Module, features: Features) -> TokenStream {
+fn module_tokens(module: &Module, verbatim: &mut Verbatim) -> TokenStream {
     let title = format!(" `{}` {} events.", module.service, module.version);
-    let items = module.types.iter().map(|def| match def {
-        TypeDef::Struct(def) => structure(def, features),
-        TypeDef::Enum(def) => enumeration(def),
-        TypeDef::Flags(def) => flags(def),
-    });
+    let items: Vec<TokenStream> = module
+        .types
+        .iter()
+        .map(|def| match def {
+            TypeDef::Struct(def) => structure(def, verbatim),
+            TypeDef::Enum(def) => enumeration(def, verbatim),
+            TypeDef::Flags(def) => flags(def, verbatim),
+        })
+        .collect();
     quote! {
         #![doc = #title]
-        use serde::{Deserialize, Serialize};
         #(#items)*
     }
 }
@@ -107,116 +95,38 @@ fn struct_field(field: &Field) -> TokenStream {
     }
 }
 
-/// `impl wire::Object` and the serde impls built on it: listed fields by wire name, everything
+/// The `wire::object!` call that gives a struct its serde: listed fields by wire name, everything
 /// else (and a listed field sent as `null`) in `extra`.
-fn object_impls(def: &StructDef) -> TokenStream {
-    let name = ident(&def.name);
-    let expecting = format!("struct {}", def.name);
-    let idents: Vec<Ident> = def.fields.iter().map(|f| ident(&f.ident)).collect();
-    let wire_names: Vec<&str> = def.fields.iter().map(|f| f.wire_name.as_str()).collect();
-    // A struct without listed fields gets bodies without a `match` of one arm.
-    let (decode_field, holds) = if def.fields.is_empty() {
-        (quote!(Ok(crate::wire::FieldRead::NotListed)), quote!(false))
-    } else {
-        (
-            quote! {
-                match key {
-                    #(#wire_names => crate::wire::decode_field(map, &mut self.#idents),)*
-                    _ => Ok(crate::wire::FieldRead::NotListed),
-                }
-            },
-            quote! {
-                match key {
-                    #(#wire_names => self.#idents.is_some(),)*
-                    _ => false,
-                }
-            },
-        )
-    };
-    let (key, map, encoder) = if def.fields.is_empty() {
-        (
-            format_ident!("_key"),
-            format_ident!("_map"),
-            format_ident!("_encoder"),
-        )
-    } else {
-        (
-            format_ident!("key"),
-            format_ident!("map"),
-            format_ident!("encoder"),
-        )
-    };
-    quote! {
-        impl crate::wire::Object for #name {
-            fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-                &mut self,
-                #key: &str,
-                #map: &mut A,
-            ) -> Result<crate::wire::FieldRead, A::Error> {
-                #decode_field
-            }
-            fn encode_fields<M: serde::ser::SerializeMap>(&self, #encoder: &mut M) -> Result<(), M::Error> {
-                #(crate::wire::encode_field(#encoder, #wire_names, &self.#idents)?;)*
-                Ok(())
-            }
-            fn holds(&self, #key: &str) -> bool {
-                #holds
-            }
-            fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
-                &self.extra
-            }
-            fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
-                &mut self.extra
-            }
-        }
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                crate::wire::serialize_object(self, serializer)
-            }
-        }
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::wire::deserialize_object(deserializer, #expecting)
-            }
-        }
-    }
+fn object_call(def: &StructDef) -> String {
+    let fields: Vec<Entry> = def
+        .fields
+        .iter()
+        .map(|field| {
+            Entry::plain(if field.ident == field.wire_name {
+                field.ident.clone()
+            } else {
+                format!("{}: {:?}", field.ident, field.wire_name)
+            })
+        })
+        .collect();
+    call("crate::wire::object", &def.name, &fields, Wrap::Fill)
 }
 
-fn structure(def: &StructDef, features: Features) -> TokenStream {
+fn structure(def: &StructDef, verbatim: &mut Verbatim) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let name = ident(&def.name);
     let fields = def.fields.iter().map(struct_field);
-    let event = def.event.as_ref().map(|event| {
-        let event_type = &event.event_type;
-        let const_doc = format!(" The event type, as in `header.event_type`: `{event_type}`.");
-        let dispatcher = features.dispatcher.then(|| {
-            let method = ident(&event.handler_method);
-            let method_doc = format!(" Registers the handler of [`{}`] events (`{event_type}`).", def.name);
-            quote! {
-                impl crate::dispatch::Dispatcher {
-                    #[doc = #method_doc]
-                    pub fn #method<F, Fut>(self, handler: F) -> Self
-                    where
-                        F: Fn(#name) -> Fut + Send + Sync + 'static,
-                        Fut: std::future::Future<Output = crate::dispatch::HandlerResult> + Send + 'static,
-                    {
-                        self.on::<#name, _, _>(handler)
-                    }
-                }
-            }
-        });
-        quote! {
-            impl #name {
-                #[doc = #const_doc]
-                pub const EVENT_TYPE: &'static str = #event_type;
-            }
-            impl crate::Event for #name {
-                const EVENT_TYPE: &'static str = #name::EVENT_TYPE;
-            }
-            #dispatcher
-        }
-    });
-    let object = object_impls(def);
+    let mut calls = object_call(def);
+    if let Some(event) = &def.event {
+        let event_type = Entry::plain(format!("event_type: {:?}", event.event_type));
+        calls.push_str(&call(
+            "crate::wire::event",
+            &def.name,
+            &[event_type],
+            Wrap::Lines,
+        ));
+    }
+    let calls = verbatim.place(calls);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Default)]
@@ -227,8 +137,7 @@ fn structure(def: &StructDef, features: Features) -> TokenStream {
             /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
             pub extra: serde_json::Map<String, serde_json::Value>,
         }
-        #object
-        #event
+        #calls
     }
 }
 
@@ -241,7 +150,7 @@ fn variant_doc(value: &str, label: &str) -> String {
     }
 }
 
-fn enumeration(def: &EnumDef) -> TokenStream {
+fn enumeration(def: &EnumDef, verbatim: &mut Verbatim) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let name = ident(&def.name);
     let fallback = ident(FALLBACK);
@@ -251,149 +160,54 @@ fn enumeration(def: &EnumDef) -> TokenStream {
         .iter()
         .map(|v| variant_doc(&v.value, &v.label))
         .collect();
-    let labels: Vec<&str> = def.variants.iter().map(|v| v.label.as_str()).collect();
-    let fallback_doc = doc_attrs(&[
-        format!("A value the page does not list, kept as it came: `{}::from(…)` makes one, `{}()` reads it.", def.name, match def.repr { EnumRepr::Integer => "value", EnumRepr::String => "as_str" }),
-    ]);
-    let common = quote! {
-        /// The page's label of a listed value (`None` for an unlisted one).
-        pub fn label(&self) -> Option<&'static str> {
-            match self {
-                #(Self::#variant_names => Some(#labels),)*
-                Self::#fallback(_) => None,
-            }
-        }
+    let reader = match def.repr {
+        EnumRepr::Integer => "value",
+        EnumRepr::String => "as_str",
     };
-    match def.repr {
-        EnumRepr::Integer => {
-            let values: Vec<Literal> = def
-                .variants
-                .iter()
-                .map(|v| Literal::i64_unsuffixed(v.value.parse().unwrap_or_default()))
-                .collect();
-            quote! {
-                #docs
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-                #[non_exhaustive]
-                pub enum #name {
-                    #(#[doc = #variant_docs] #variant_names,)*
-                    #fallback_doc
-                    #fallback(crate::wire::UnlistedValue<i64>),
-                }
-                impl #name {
-                    /// The value on the wire.
-                    pub fn value(self) -> i64 {
-                        match self {
-                            #(Self::#variant_names => #values,)*
-                            Self::#fallback(value) => *value.get(),
-                        }
-                    }
-                    #common
-                }
-                impl From<i64> for #name {
-                    fn from(value: i64) -> Self {
-                        match value {
-                            #(#values => Self::#variant_names,)*
-                            other => Self::#fallback(crate::wire::UnlistedValue::new(other)),
-                        }
-                    }
-                }
-                impl From<#name> for i64 {
-                    fn from(value: #name) -> i64 {
-                        value.value()
-                    }
-                }
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        self.value().fmt(f)
-                    }
-                }
-                impl Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_i64(self.value())
-                    }
-                }
-                impl<'de> Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        i64::deserialize(deserializer).map(Self::from)
-                    }
-                }
-            }
+    let fallback_doc = doc_attrs(&[format!(
+        "A value the page does not list, kept as it came: `{}::from(…)` makes one, `{reader}()` reads it.",
+        def.name
+    )]);
+    let (derives, raw, macro_path) = match def.repr {
+        EnumRepr::Integer => (
+            quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]),
+            quote!(i64),
+            "crate::wire::integer_enum",
+        ),
+        EnumRepr::String => (
+            quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash)]),
+            quote!(String),
+            "crate::wire::string_enum",
+        ),
+    };
+    let entries: Vec<Entry> = def
+        .variants
+        .iter()
+        .map(|v| {
+            let value = match def.repr {
+                EnumRepr::Integer => v.value.parse::<i64>().unwrap_or_default().to_string(),
+                EnumRepr::String => format!("{:?}", v.value),
+            };
+            Entry::plain(format!("{}: ({value}, {:?})", v.name, v.label))
+        })
+        .collect();
+    let calls = verbatim.place(call(macro_path, &def.name, &entries, Wrap::Lines));
+    quote! {
+        #docs
+        #derives
+        #[non_exhaustive]
+        pub enum #name {
+            #(#[doc = #variant_docs] #variant_names,)*
+            #fallback_doc
+            #fallback(crate::wire::UnlistedValue<#raw>),
         }
-        EnumRepr::String => {
-            let values: Vec<&str> = def.variants.iter().map(|v| v.value.as_str()).collect();
-            quote! {
-                #docs
-                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-                #[non_exhaustive]
-                pub enum #name {
-                    #(#[doc = #variant_docs] #variant_names,)*
-                    #fallback_doc
-                    #fallback(crate::wire::UnlistedValue<String>),
-                }
-                impl #name {
-                    /// The value on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #(Self::#variant_names => #values,)*
-                            Self::#fallback(value) => value.get(),
-                        }
-                    }
-                    #common
-                }
-                impl From<&str> for #name {
-                    fn from(value: &str) -> Self {
-                        match value {
-                            #(#values => Self::#variant_names,)*
-                            other => Self::#fallback(crate::wire::UnlistedValue::new(other.to_owned())),
-                        }
-                    }
-                }
-                impl From<String> for #name {
-                    fn from(value: String) -> Self {
-                        match value.as_str() {
-                            #(#values => Self::#variant_names,)*
-                            _ => Self::#fallback(crate::wire::UnlistedValue::new(value)),
-                        }
-                    }
-                }
-                impl From<#name> for String {
-                    fn from(value: #name) -> String {
-                        match value {
-                            #name::#fallback(value) => value.into_inner(),
-                            listed => listed.as_str().to_owned(),
-                        }
-                    }
-                }
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-                impl Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-                impl<'de> Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        crate::wire::deserialize_string_enum(deserializer)
-                    }
-                }
-            }
-        }
+        #calls
     }
-}
-
-/// The marker item that stands for a flag set's `bitflags!` invocation until [`flags_text`] replaces it:
-/// prettyplease cannot lay out a macro body, so that part is written as text.
-fn flags_marker(name: &str) -> Ident {
-    format_ident!("__bitflags_{}", name)
 }
 
 /// The `bitflags!` invocation of a flag set, formatted.
 fn flags_text(def: &FlagsDef) -> String {
-    let mut text = String::from("bitflags::bitflags! {\n");
+    let mut text = String::from("crate::wire::bitflags! {\n");
     for line in &def.docs {
         text.push_str(&format!(
             "    ///{}{line}\n",
@@ -413,25 +227,8 @@ fn flags_text(def: &FlagsDef) -> String {
     text
 }
 
-fn flags(def: &FlagsDef) -> TokenStream {
-    let name = ident(&def.name);
-    let marker = flags_marker(&def.name);
-    quote! {
-        #marker! {}
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                self.bits().fmt(f)
-            }
-        }
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_u64(self.bits())
-            }
-        }
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                u64::deserialize(deserializer).map(Self::from_bits_retain)
-            }
-        }
-    }
+fn flags(def: &FlagsDef, verbatim: &mut Verbatim) -> TokenStream {
+    let mut text = flags_text(def);
+    text.push_str(&format!("crate::wire::flags!({});\n", def.name));
+    verbatim.place(text)
 }

@@ -3,15 +3,19 @@
 //! The schema files are the only input: this crate never looks at the documentation pages themselves.
 //! The pipeline: [`page`] picks one page per event type, [`resolve`] decides every Rust name and
 //! gives each named type once per module, [`emit`] writes the tokens, [`layout`] places the files.
+//! [`pipeline`] runs the whole chain for `cargo xtask codegen`: a folder of pages → schema files
+//! (through `lark-schema`) → this crate's files, written or checked.
 
 use std::path::PathBuf;
 
+mod calls;
 mod docs;
 mod emit;
 mod layout;
 mod model;
 mod naming;
 mod page;
+pub mod pipeline;
 mod resolve;
 mod variants;
 
@@ -29,12 +33,14 @@ pub struct SchemaFile {
 /// Where the generated files go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Layout {
-    /// Modules under `src/services/` of the crate in `generated/`.
+    /// `lark-events`, the crate in `generated/`.
     InRepo,
     /// A crate of its own, with its own `Cargo.toml` and `src/lib.rs`.
     Standalone {
         /// The package name written into `Cargo.toml`.
         crate_name: String,
+        /// The `path` of its `lark-runtime` dependency, relative to the crate.
+        runtime_path: String,
     },
 }
 

@@ -43,10 +43,13 @@ fn render(files: &[lark_codegen::GeneratedFile]) -> String {
         .collect()
 }
 
+/// The modules a page generates (the crate's `Cargo.toml` and `lib.rs` are the same for every page,
+/// and checked by the freshness test).
 #[test]
 fn each_seed_generates_its_snapshot() {
     for schema in seed_schemas() {
-        let files = generate(std::slice::from_ref(&schema), &config(Layout::InRepo)).unwrap();
+        let mut files = generate(std::slice::from_ref(&schema), &config(Layout::InRepo)).unwrap();
+        files.retain(|file| file.path.starts_with("src/services"));
         let name = schema.file_name.trim_end_matches(".schema.json").to_owned();
         insta::assert_snapshot!(name, render(&files));
     }
@@ -64,21 +67,21 @@ fn output_is_byte_identical_run_to_run() {
 fn every_file_starts_with_the_generated_header() {
     let layout = Layout::Standalone {
         crate_name: "seed-events".into(),
+        runtime_path: "../../runtime".into(),
     };
     let files = generate(&seed_schemas(), &config(layout)).unwrap();
     let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
-    for expected in [
-        "Cargo.toml",
-        "src/lib.rs",
-        "src/wire.rs",
-        "src/event.rs",
-        "src/services/mod.rs",
-    ] {
-        assert!(
-            paths.iter().any(|p| p == expected),
-            "{expected} missing from {paths:?}"
-        );
-    }
+    assert_eq!(
+        paths,
+        [
+            "Cargo.toml",
+            "src/lib.rs",
+            "src/services/application/mod.rs",
+            "src/services/application/v6.rs",
+            "src/services/mod.rs",
+        ],
+        "the whole crate, and nothing hand-written copied into it"
+    );
     for file in &files {
         let first_line = file.contents.lines().next().unwrap_or_default();
         assert!(
@@ -87,16 +90,50 @@ fn every_file_starts_with_the_generated_header() {
             file.path.display()
         );
     }
+    let cargo_toml = &files[0].contents;
     assert!(
-        !render(&files).contains("crate::dispatch"),
-        "a standalone crate has no dispatcher"
+        cargo_toml.contains("name = \"seed-events\""),
+        "{cargo_toml}"
+    );
+    assert!(
+        cargo_toml.contains("lark-runtime = { path = \"../../runtime\""),
+        "{cargo_toml}"
     );
 }
 
 #[test]
-fn in_repo_layout_registers_handlers_on_the_dispatcher() {
+fn handlers_are_registered_through_the_dispatcher_extension() {
     let files = generate(&seed_schemas(), &config(Layout::InRepo)).unwrap();
-    let all = render(&files);
-    assert!(all.contains("pub fn on_p2_application_app_version_publish_apply_v6<F, Fut>"));
-    assert!(!files.iter().any(|f| f.path.ends_with("Cargo.toml")));
+    let services = files
+        .iter()
+        .find(|f| f.path.ends_with("src/services/mod.rs"))
+        .unwrap();
+    assert!(services.contents.contains(
+        "crate::dispatch::handlers!(DispatcherExt {\n    /// Registers the handler of \
+         [`application::v6::P2ApplicationAppVersionPublishApplyV6`] events"
+    ));
+    assert!(services.contents.contains(
+        "    on_p2_application_app_version_publish_apply_v6: \
+         application::v6::P2ApplicationAppVersionPublishApplyV6,\n});"
+    ));
+}
+
+#[test]
+fn generated_modules_are_declarations_and_one_macro_call_per_item() {
+    let files = generate(&seed_schemas(), &config(Layout::InRepo)).unwrap();
+    let v6 = files
+        .iter()
+        .find(|f| f.path.ends_with("application/v6.rs"))
+        .unwrap();
+    assert!(
+        !v6.contents.contains("\nimpl"),
+        "no impl block in a generated module"
+    );
+    assert!(
+        !v6.contents.contains("\nuse "),
+        "no import a module does not use"
+    );
+    assert!(v6
+        .contents
+        .contains("crate::wire::object!(EventHeader { event_id, event_type, create_time, token, app_id, tenant_key });"));
 }

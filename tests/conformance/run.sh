@@ -32,5 +32,5 @@ echo "vectors.json matches gen_vectors.mjs"
 status=0
 .venv/bin/python check_python.py vectors.json || status=1
 node check_node.cjs vectors.json || status=1
-(cd "$root" && cargo test --quiet -p lark-events --all-features --test webhook_conformance) || status=1
+(cd "$root" && cargo test --quiet -p lark-runtime --all-features --test webhook_conformance) || status=1
 exit $status

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Points the official Python SDK's long-connection client (lark-oapi, from PyPI) at the local test
-# server of lark-events and checks that it receives the seed event and acknowledges it with code 200.
+# server of lark-runtime and checks that it receives the seed event and acknowledges it with code 200.
 # One command, bounded in time: tests/conformance/ws_official_client.sh [PARTS]
 set -euo pipefail
 
@@ -37,7 +37,7 @@ with open(out, "w", encoding="utf-8") as f:
 PY
 
 cd "$root"
-cargo build --quiet -p lark-events --all-features --example ws_test_server
+cargo build --quiet -p lark-runtime --all-features --example ws_test_server
 server="${CARGO_TARGET_DIR:-$root/target}/debug/examples/ws_test_server"
 
 timeout "$limit" "$server" "$work/event.json" "$parts" >"$work/server.out" 2>"$work/server.err" &

@@ -30,7 +30,7 @@ fi
 if [ ! -d "$root/tests/conformance/node_modules/@larksuiteoapi/node-sdk" ]; then
     (cd "$root/tests/conformance" && npm ci --no-audit --no-fund --loglevel=error)
 fi
-(cd "$root" && cargo build --quiet --release -p lark-events --features cli)
+(cd "$root" && cargo build --quiet --release -p lark-runtime --features cli)
 ours_bin="${CARGO_TARGET_DIR:-$root/target}/release/lark-events"
 
 work=$(mktemp -d)

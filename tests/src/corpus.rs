@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use lark_codegen::{Config, Error, Layout, SchemaFile};
+use lark_schema::docs::{self, InvalidExample, Options};
 use serde_json::Value;
-use xtask::docs::{self, InvalidExample, Options};
 
 /// The corpus folder of event pages in doc-source rendering, beside the repository.
 pub fn events_source_dir() -> PathBuf {
@@ -51,7 +51,7 @@ struct Schema {
 
 /// Parses every page; a page the parser rejects is a failure with the parser's message.
 fn schemas(docs_dir: &Path, report: &mut Report) -> Vec<Schema> {
-    let pages = xtask::codegen::pages(docs_dir).expect("a readable docs folder with pages");
+    let pages = lark_schema::folder::pages(docs_dir).expect("a readable docs folder with pages");
     let options = Options {
         invalid_example: InvalidExample::Warn,
     };
@@ -64,9 +64,9 @@ fn schemas(docs_dir: &Path, report: &mut Report) -> Vec<Schema> {
             .into_owned();
         match docs::parse_file_with(&path, options) {
             Ok(parsed) => {
-                let schema = xtask::schema::page_schema(&parsed.page);
+                let schema = lark_schema::writer::page_schema(&parsed.page);
                 let example = schema["examples"].get(0).filter(|e| e.is_object()).cloned();
-                let file_name = xtask::codegen::schema_file_name(&path);
+                let file_name = lark_schema::folder::schema_file_name(&path);
                 schemas.push(Schema {
                     page,
                     file: SchemaFile { file_name, schema },
@@ -151,6 +151,10 @@ pub fn run(docs_dir: &Path, out: &Path, target_dir: &Path) -> Report {
     let config = Config {
         layout: Layout::Standalone {
             crate_name: crate_name.to_owned(),
+            runtime_path: crate::seeds::repo_root()
+                .join("runtime")
+                .display()
+                .to_string(),
         },
         variant_names: fs::read_to_string(
             crate::seeds::repo_root().join("schema/variant-names.json"),

@@ -5,6 +5,7 @@ use std::sync::mpsc;
 use integration_tests::seeds;
 use lark_events::application::v6::AppStatus;
 use lark_events::dispatch::{Dispatched, Dispatcher};
+use lark_events::DispatcherExt as _;
 
 #[tokio::test]
 async fn the_generated_method_routes_the_seed_event_to_its_handler() {

@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 use integration_tests::seeds::repo_root;
 use integration_tests::target_dir;
-use xtask::codegen::{compute, drift, Target};
+use lark_codegen::pipeline::{compute, drift, Target};
 
 fn xtask(args: &[&str]) -> Output {
     Command::new(env!("CARGO"))

@@ -1,13 +1,16 @@
-//! `cargo xtask …`: project tasks.
+//! `cargo xtask …`: the project's commands. Thin glue: the work is done by `lark-schema` (pages →
+//! schemas, diff) and `lark-codegen` (schemas → Rust, and the pipeline that writes both).
+
+mod tasks;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use xtask::codegen::{self, Drift, Target};
-use xtask::docs::{self, InvalidExample, Options};
-use xtask::schema;
+use lark_codegen::pipeline::{self as codegen, Drift, Target};
+use lark_schema::docs::{self, InvalidExample, Options};
+use lark_schema::{diff, timing, writer};
 
 #[derive(Parser)]
 #[command(about = "Project tasks: documentation pages → JSON Schema → Rust")]
@@ -54,7 +57,7 @@ enum Command {
     /// against the official SDKs.
     Test,
     /// Compare two versions of a page (any renderings, or their *.json schemas) and classify each change.
-    #[command(after_help = xtask::diff::cli::EXIT_CODES)]
+    #[command(after_help = diff::cli::EXIT_CODES)]
     Diff {
         /// The older version.
         old: PathBuf,
@@ -70,13 +73,13 @@ fn main() -> ExitCode {
             allow_invalid_example,
         } => schema_command(&page, allow_invalid_example),
         Command::Codegen { check, docs, out } => codegen_command(check, docs, out),
-        Command::Diff { old, new } => xtask::diff::cli::run(&old, &new),
+        Command::Diff { old, new } => diff::cli::run(&old, &new),
         Command::Demo => match codegen_command(false, None, None) {
-            ExitCode::SUCCESS => xtask::tasks::demo(&repo_root()),
+            ExitCode::SUCCESS => tasks::demo(&repo_root()),
             failure => failure,
         },
-        Command::Test => xtask::tasks::test(&repo_root()),
-        Command::Timing { dirs, rounds } => match xtask::timing::run(&dirs, rounds) {
+        Command::Test => tasks::test(&repo_root()),
+        Command::Timing { dirs, rounds } => match timing::run(&dirs, rounds) {
             Ok(t) => {
                 println!(
                     "{} pages, {} schemas: {:.1} ms per round (mean of {rounds})",
@@ -104,14 +107,14 @@ fn schema_command(page: &Path, allow_invalid_example: bool) -> ExitCode {
     };
     match docs::parse_file_with(page, options) {
         Ok(parsed) => {
-            let (value, mut more) = schema::page_schema_with_warnings(&parsed.page);
+            let (value, mut more) = writer::page_schema_with_warnings(&parsed.page);
             for w in &mut more {
                 w.file = page.display().to_string();
             }
             for w in parsed.warnings.iter().chain(&more) {
                 eprintln!("{w}");
             }
-            print!("{}", schema::to_pretty(&value));
+            print!("{}", writer::to_pretty(&value));
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -132,7 +135,7 @@ fn repo_root() -> PathBuf {
 fn codegen_command(check: bool, docs: Option<PathBuf>, out: Option<PathBuf>) -> ExitCode {
     let root = repo_root();
     let (docs_dir, target) = match (docs, out) {
-        (Some(docs), Some(out)) => (docs, Target::standalone(&out)),
+        (Some(docs), Some(out)) => (docs, Target::standalone(&out, &root.join("runtime"))),
         _ => (root.join("schema/docs"), Target::in_repo(&root)),
     };
     let names_file = root.join("schema/variant-names.json");
@@ -178,10 +181,10 @@ fn codegen_command(check: bool, docs: Option<PathBuf>, out: Option<PathBuf>) -> 
             }
         };
     }
-    let mut summary = xtask::diff::summary::schema_changes(&output.files, &target.schema_dir);
+    let mut summary = diff::summary::schema_changes(&output.files, &target.schema_dir);
     let services = target.crate_dir.join("src/services");
-    let removed = xtask::diff::rust_api::removed_items(&output.files, &services);
-    summary.push_str(&xtask::diff::rust_api::summary(&removed));
+    let removed = diff::rust_api::removed_items(&output.files, &services);
+    summary.push_str(&diff::rust_api::summary(&removed));
     match codegen::write(&output, &target) {
         Ok(changes) => {
             for d in &changes {

@@ -1,0 +1,264 @@
+//! `cargo xtask codegen`: every page of a docs folder → `schema/json/*.schema.json` → Rust files, computed
+//! in memory, then written (only what changed, each via a temp file and a rename) or checked.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use lark_schema::docs::{self, DocError, Options, Warning};
+use lark_schema::folder::{self, FolderError};
+use lark_schema::writer;
+
+use crate::{Config, Layout, SchemaFile};
+
+/// Why `codegen` failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Doc(#[from] DocError),
+    #[error("{0}")]
+    Codegen(#[from] crate::Error),
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{0}")]
+    Folder(#[from] FolderError),
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Where the outputs go, relative to one root folder.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Folder that receives the `*.schema.json` files.
+    pub schema_dir: PathBuf,
+    /// Root of the crate the generated paths are relative to.
+    pub crate_dir: PathBuf,
+    pub layout: Layout,
+}
+
+impl Target {
+    /// The layout inside this repository: `schema/json/` and `generated/`.
+    pub fn in_repo(root: &Path) -> Target {
+        Target {
+            schema_dir: root.join("schema/json"),
+            crate_dir: root.join("generated"),
+            layout: Layout::InRepo,
+        }
+    }
+
+    /// A standalone crate in `out`, its schemas in `out/schema/`, depending on the runtime crate in
+    /// `runtime_dir` (by a relative path when one exists).
+    pub fn standalone(out: &Path, runtime_dir: &Path) -> Target {
+        Target {
+            schema_dir: out.join("schema"),
+            crate_dir: out.to_path_buf(),
+            layout: Layout::Standalone {
+                crate_name: crate_name_for(out),
+                runtime_path: relative_path(out, runtime_dir).display().to_string(),
+            },
+        }
+    }
+
+    /// Folders whose files not produced any more are stale: the schemas, and the crate's `src/`
+    /// (every file of it is generated).
+    fn owned_dirs(&self) -> Vec<PathBuf> {
+        vec![self.schema_dir.clone(), self.crate_dir.join("src")]
+    }
+}
+
+/// A package name from the folder's last component (`out/My Events` → `my-events`).
+pub fn crate_name_for(out: &Path) -> String {
+    let base = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let mut name: String = base
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    name = name.trim_matches('-').to_string();
+    while name.contains("--") {
+        name = name.replace("--", "-");
+    }
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("lark-events-{name}")
+            .trim_end_matches('-')
+            .to_string();
+    }
+    name
+}
+
+/// `to` as seen from the folder `from` (`../../runtime`), both made absolute first; `to` as it is
+/// when the two share no root.
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let absolute = |path: &Path| {
+        std::path::absolute(path)
+            .map(|p| p.components().collect::<PathBuf>())
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let (from, to) = (absolute(from), absolute(to));
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return to;
+    }
+    let mut path: PathBuf = from.components().skip(common).map(|_| "..").collect();
+    path.extend(to.components().skip(common));
+    path
+}
+
+/// Everything `codegen` writes, by absolute path, and the warnings met on the way.
+#[derive(Debug, Default)]
+pub struct Output {
+    pub files: BTreeMap<PathBuf, String>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Computes every output file in memory.
+pub fn compute(
+    docs_dir: &Path,
+    target: &Target,
+    variant_names: Option<String>,
+) -> Result<Output, Error> {
+    let mut output = Output::default();
+    let mut schemas = Vec::new();
+    for page in folder::pages(docs_dir)? {
+        let parsed = docs::parse_file_with(&page, Options::default())?;
+        let (value, warnings) = writer::page_schema_with_warnings(&parsed.page);
+        output.warnings.extend(parsed.warnings);
+        output.warnings.extend(warnings.into_iter().map(|mut w| {
+            w.file = page.display().to_string();
+            w
+        }));
+        let file_name = folder::schema_file_name(&page);
+        output.files.insert(
+            target.schema_dir.join(&file_name),
+            writer::to_pretty(&value),
+        );
+        schemas.push(SchemaFile {
+            file_name,
+            schema: value,
+        });
+    }
+    let config = Config {
+        layout: target.layout.clone(),
+        variant_names,
+    };
+    for file in crate::generate(&schemas, &config)? {
+        output
+            .files
+            .insert(target.crate_dir.join(&file.path), file.contents);
+    }
+    Ok(output)
+}
+
+/// How a file on disk differs from the computed output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Drift {
+    Stale(PathBuf),
+    Missing(PathBuf),
+    Extra(PathBuf),
+}
+
+/// Compares the output with the disk.
+pub fn drift(output: &Output, target: &Target) -> Result<Vec<Drift>, Error> {
+    let mut drift = Vec::new();
+    for (path, contents) in &output.files {
+        match fs::read(path) {
+            Ok(bytes) if bytes == contents.as_bytes() => {}
+            Ok(_) => drift.push(Drift::Stale(path.clone())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                drift.push(Drift::Missing(path.clone()))
+            }
+            Err(e) => return Err(io_error(path)(e)),
+        }
+    }
+    for path in extra_files(output, target)? {
+        drift.push(Drift::Extra(path));
+    }
+    Ok(drift)
+}
+
+/// Files in the owned folders that the output does not produce.
+fn extra_files(output: &Output, target: &Target) -> Result<Vec<PathBuf>, Error> {
+    let mut extra = Vec::new();
+    for dir in target.owned_dirs() {
+        let mut stack = vec![dir];
+        while let Some(dir) = stack.pop() {
+            let entries = match fs::read_dir(&dir) {
+                Ok(entries) => entries,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(io_error(&dir)(e)),
+            };
+            for entry in entries {
+                let path = entry.map_err(io_error(&dir))?.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if !output.files.contains_key(&path) {
+                    extra.push(path);
+                }
+            }
+        }
+    }
+    extra.sort();
+    Ok(extra)
+}
+
+/// Writes the files that changed (temp file + rename) and deletes extra ones. Returns what it changed.
+pub fn write(output: &Output, target: &Target) -> Result<Vec<Drift>, Error> {
+    let changes = drift(output, target)?;
+    for change in &changes {
+        match change {
+            Drift::Stale(path) | Drift::Missing(path) => write_atomic(path, &output.files[path])?,
+            Drift::Extra(path) => fs::remove_file(path).map_err(io_error(path))?,
+        }
+    }
+    Ok(changes)
+}
+
+fn write_atomic(path: &Path, contents: &str) -> Result<(), Error> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(io_error(dir))?;
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let temp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    fs::write(&temp, contents).map_err(io_error(&temp))?;
+    fs::rename(&temp, path).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        io_error(path)(e)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative_path(Path::new("/w/target/out"), Path::new("/w/runtime")),
+            Path::new("../../runtime")
+        );
+        assert_eq!(
+            relative_path(Path::new("/w/generated"), Path::new("/w/runtime")),
+            Path::new("../runtime")
+        );
+    }
+
+    #[test]
+    fn crate_names() {
+        assert_eq!(crate_name_for(Path::new("crates/My Events")), "my-events");
+        assert_eq!(crate_name_for(Path::new("out/lark_sdk")), "lark-sdk");
+        assert_eq!(crate_name_for(Path::new("2024")), "lark-events-2024");
+    }
+}

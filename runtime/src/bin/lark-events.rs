@@ -1,0 +1,178 @@
+//! `lark-events`: receive Feishu / Lark events and print each one as a JSON line on stdout.
+//! Logs go to stderr (`RUST_LOG` sets the level, `info` by default).
+
+use std::io::{IsTerminal as _, Write as _};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use lark_runtime::dispatch::{Dispatcher, DEFAULT_DEDUP_CAPACITY};
+use lark_runtime::envelope::EventEnvelope;
+use lark_runtime::webhook::{self, Config, Webhook, DEFAULT_MAX_BODY_BYTES};
+use lark_runtime::ws;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "lark-events", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Receive events by webhook (reads LARK_VERIFICATION_TOKEN and LARK_ENCRYPT_KEY).
+    Serve(ServeArgs),
+    /// Receive events over the long connection (reads LARK_APP_ID, LARK_APP_SECRET and, optionally,
+    /// LARK_DOMAIN).
+    Connect(ConnectArgs),
+}
+
+#[derive(Args)]
+struct ConnectArgs {
+    /// Open platform base URL (default: LARK_DOMAIN, else https://open.feishu.cn; use
+    /// https://open.larksuite.com for Lark).
+    #[arg(long)]
+    domain: Option<String>,
+    /// How many recent event ids are remembered to drop duplicate deliveries (0: off).
+    #[arg(long, default_value_t = DEFAULT_DEDUP_CAPACITY)]
+    dedup_capacity: usize,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Request path of the event callback URL.
+    #[arg(long, default_value = "/")]
+    path: String,
+    /// How many recent event ids are remembered to drop duplicate deliveries (0: off).
+    #[arg(long, default_value_t = DEFAULT_DEDUP_CAPACITY)]
+    dedup_capacity: usize,
+    /// Largest accepted body in bytes.
+    #[arg(long, default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    max_body_bytes: usize,
+    /// Refuse signed requests whose timestamp is further than this from now, in seconds (0: off).
+    #[arg(long, default_value_t = webhook::DEFAULT_TIMESTAMP_TOLERANCE.as_secs())]
+    timestamp_tolerance: u64,
+    /// Refuse with 408 a request whose body has not fully arrived after this many seconds.
+    #[arg(long, default_value_t = webhook::DEFAULT_BODY_READ_TIMEOUT.as_secs())]
+    body_read_timeout: u64,
+    /// Close a connection whose request line and headers have not fully arrived after this many
+    /// seconds.
+    #[arg(long, default_value_t = webhook::axum::DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
+    header_read_timeout: u64,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        // A closed stderr must not take request handling down with it.
+        .log_internal_errors(false)
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    let result = match Cli::parse().command {
+        Command::Serve(args) => serve(args).await,
+        Command::Connect(args) => connect(args).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    let tolerance =
+        (args.timestamp_tolerance > 0).then(|| Duration::from_secs(args.timestamp_tolerance));
+    let config = Config::from_env()
+        .max_body_bytes(args.max_body_bytes)
+        .timestamp_tolerance(tolerance)
+        .body_read_timeout(Duration::from_secs(args.body_read_timeout));
+    if !config.has_verification_token() {
+        tracing::warn!(
+            "{} is not set: requests are not checked for a token",
+            webhook::VERIFICATION_TOKEN_ENV
+        );
+    }
+    if !config.has_encrypt_key() {
+        tracing::warn!(
+            "{} is not set: bodies are neither decrypted nor signature-checked",
+            webhook::ENCRYPT_KEY_ENV
+        );
+    }
+    let dispatcher = Dispatcher::new()
+        .dedup_capacity(args.dedup_capacity)
+        .fallback(print_event);
+    let router = webhook::axum::router(&args.path, Arc::new(Webhook::new(config, dispatcher)));
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|error| format!("cannot listen on {}: {error}", args.addr))?;
+    let local = listener.local_addr().map_err(|error| error.to_string())?;
+    tracing::info!("listening on http://{local}{}", args.path);
+    webhook::axum::serve(
+        listener,
+        router,
+        Duration::from_secs(args.header_read_timeout),
+        shutdown_signal(),
+    )
+    .await;
+    Ok(())
+}
+
+async fn connect(args: ConnectArgs) -> Result<(), String> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let app_id = env("LARK_APP_ID").ok_or("LARK_APP_ID is not set")?;
+    let app_secret = env("LARK_APP_SECRET").ok_or("LARK_APP_SECRET is not set")?;
+    let domain = args
+        .domain
+        .or_else(|| env("LARK_DOMAIN"))
+        .unwrap_or_else(|| ws::FEISHU_DOMAIN.to_owned());
+    let dispatcher = Dispatcher::new()
+        .dedup_capacity(args.dedup_capacity)
+        .fallback(print_event);
+    let client = ws::Client::new(
+        ws::Credentials::new(app_id, app_secret),
+        ws::Options::default().domain(domain),
+        dispatcher,
+    );
+    client
+        .run_until(shutdown_signal())
+        .await
+        .map_err(|error| format!("long connection stopped: {error}"))
+}
+
+/// Prints the event body on one line: a parsed body has line breaks only as whitespace between
+/// tokens (JSON strings cannot hold raw ones), so replacing them keeps the JSON and its key order.
+async fn print_event(event: EventEnvelope) -> lark_runtime::dispatch::HandlerResult {
+    let line = event.raw.replace(['\n', '\r'], " ");
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{line}")?;
+    stdout.flush()?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => return interrupt.await.unwrap_or(()),
+            };
+        tokio::select! {
+            _ = interrupt => {},
+            _ = terminate.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    interrupt.await.unwrap_or(());
+}

@@ -1,0 +1,270 @@
+//! The dispatcher: routes a delivered event to the handler registered for its type.
+//!
+//! Runtime-agnostic: handlers return any `Send` future and [`Dispatcher::dispatch`] is a plain
+//! `async fn`, so the webhook (axum/tokio), the long connection or a test executor can drive it.
+//!
+//! Outcomes the platform must see as success (HTTP 200) are [`Dispatched`] values: a handled event,
+//! a duplicate delivery (same `event_id`, never given to a handler twice) and an event type nobody
+//! registered for. Only a malformed body, an event that does not decode into its registered type, or
+//! a failing handler are [`DispatchError`]s.
+
+mod recent;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Mutex;
+
+use crate::envelope::{Envelope, EnvelopeError, EventEnvelope, Header};
+use crate::Event;
+
+use recent::RecentIds;
+
+/// The error a handler returns.
+pub type HandlerError = Box<dyn std::error::Error + Send + Sync>;
+/// What a handler returns: `Ok(())` acknowledges the event.
+pub type HandlerResult = Result<(), HandlerError>;
+
+type HandlerFuture = Pin<Box<dyn Future<Output = HandlerResult> + Send>>;
+type TypedRoute =
+    Box<dyn Fn(&EventEnvelope) -> Result<HandlerFuture, serde_json::Error> + Send + Sync>;
+type RawRoute = Box<dyn Fn(EventEnvelope) -> HandlerFuture + Send + Sync>;
+
+/// The handler chosen for one delivery.
+enum Route<'a> {
+    Typed(&'a TypedRoute),
+    Fallback(&'a RawRoute),
+}
+
+/// How many recent event ids are remembered for deduplication unless
+/// [`Dispatcher::dedup_capacity`] says otherwise.
+pub const DEFAULT_DEDUP_CAPACITY: usize = 4096;
+
+/// Routes event bodies to typed handlers by `event_type`, with a raw fallback and deduplication.
+pub struct Dispatcher {
+    typed: HashMap<&'static str, TypedRoute>,
+    fallback: Option<RawRoute>,
+    recent: Mutex<RecentIds>,
+}
+
+/// A delivery that was accepted (answer HTTP 200).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dispatched {
+    /// A handler (typed, or the fallback) ran and succeeded.
+    Handled(Header),
+    /// The same `event_id` was seen recently; no handler ran.
+    Duplicate(Header),
+    /// No typed handler for this event type and no fallback.
+    Unhandled(Header),
+}
+
+/// A delivery that was not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum DispatchError {
+    /// The body is not an event envelope.
+    #[error(transparent)]
+    Envelope(#[from] EnvelopeError),
+    /// The body is a URL verification request, which is answered by the webhook, not dispatched.
+    #[error("a url_verification request is not an event")]
+    NotAnEvent,
+    /// The body does not decode into the type registered for its `event_type`.
+    #[error("event {event_type} does not match its type: {source}")]
+    Decode {
+        /// The event type that failed to decode.
+        event_type: String,
+        /// The decoding error, with the JSON position.
+        source: serde_json::Error,
+    },
+    /// The handler returned an error; the event id is forgotten so a retry is delivered again.
+    #[error("handler for {event_type} failed: {source}")]
+    Handler {
+        /// The event type whose handler failed.
+        event_type: String,
+        /// What the handler returned.
+        source: HandlerError,
+    },
+}
+
+impl Default for Dispatcher {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for Dispatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut types: Vec<_> = self.typed.keys().collect();
+        types.sort();
+        f.debug_struct("Dispatcher")
+            .field("typed", &types)
+            .field("fallback", &self.fallback.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Dispatcher {
+    /// A dispatcher with no handlers, remembering [`DEFAULT_DEDUP_CAPACITY`] event ids.
+    pub fn new() -> Self {
+        Self {
+            typed: HashMap::new(),
+            fallback: None,
+            recent: Mutex::new(RecentIds::new(DEFAULT_DEDUP_CAPACITY)),
+        }
+    }
+
+    /// Remembers the last `capacity` event ids to drop duplicate deliveries (0 turns deduplication off).
+    /// Memory stays bounded: the oldest id is forgotten when a new one arrives at capacity.
+    pub fn dedup_capacity(self, capacity: usize) -> Self {
+        Self {
+            recent: Mutex::new(RecentIds::new(capacity)),
+            ..self
+        }
+    }
+
+    /// Registers the handler for events of type `E` (replacing an earlier one for the same type).
+    pub fn on<E: Event, F, Fut>(mut self, handler: F) -> Self
+    where
+        F: Fn(E) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static,
+    {
+        let route: TypedRoute = Box::new(move |envelope: &EventEnvelope| {
+            let event: E = serde_json::from_str(&envelope.raw)?;
+            Ok(Box::pin(handler(event)) as HandlerFuture)
+        });
+        self.typed.insert(E::EVENT_TYPE, route);
+        self
+    }
+
+    /// Registers the handler for every event type without a typed handler; it receives the envelope
+    /// with the raw body.
+    pub fn fallback<F, Fut>(mut self, handler: F) -> Self
+    where
+        F: Fn(EventEnvelope) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static,
+    {
+        self.fallback = Some(Box::new(move |envelope| Box::pin(handler(envelope))));
+        self
+    }
+
+    /// Dispatches a plaintext schema 2.0 or 1.0 body.
+    pub async fn dispatch(&self, body: &[u8]) -> Result<Dispatched, DispatchError> {
+        match Envelope::parse(body)? {
+            Envelope::Event(envelope) => self.dispatch_envelope(envelope).await,
+            Envelope::UrlVerification(_) => Err(DispatchError::NotAnEvent),
+        }
+    }
+
+    /// Dispatches an already parsed event envelope.
+    pub async fn dispatch_envelope(
+        &self,
+        envelope: EventEnvelope,
+    ) -> Result<Dispatched, DispatchError> {
+        let route = match (
+            self.typed.get(envelope.header.event_type.as_str()),
+            &self.fallback,
+        ) {
+            (Some(typed), _) => Route::Typed(typed),
+            (None, Some(fallback)) => Route::Fallback(fallback),
+            (None, None) => return Ok(Dispatched::Unhandled(envelope.header)),
+        };
+        let mut claim = Claim {
+            recent: &self.recent,
+            id: None,
+        };
+        if let Some(id) = &envelope.header.event_id {
+            if !lock(claim.recent).insert(id) {
+                return Ok(Dispatched::Duplicate(envelope.header));
+            }
+            claim.id = Some(id.clone());
+        }
+        let header = envelope.header.clone();
+        let run = match route {
+            Route::Typed(typed) => typed(&envelope).map_err(|source| DispatchError::Decode {
+                event_type: header.event_type.clone(),
+                source,
+            }),
+            Route::Fallback(fallback) => Ok(fallback(envelope)),
+        };
+        let future = run?;
+        future.await.map_err(|source| DispatchError::Handler {
+            event_type: header.event_type.clone(),
+            source,
+        })?;
+        claim.keep();
+        Ok(Dispatched::Handled(header))
+    }
+
+    #[cfg(test)]
+    fn recent(&self) -> std::sync::MutexGuard<'_, RecentIds> {
+        lock(&self.recent)
+    }
+}
+
+/// An event id recorded for one delivery. Unless [`Claim::keep`] is called after the handler
+/// succeeded, dropping it forgets the id again: on an error, and also when the dispatch future is
+/// dropped midway (the sender hung up, a timeout fired), so the platform's retry reaches a handler.
+struct Claim<'a> {
+    recent: &'a Mutex<RecentIds>,
+    id: Option<String>,
+}
+
+impl Claim<'_> {
+    fn keep(mut self) {
+        self.id = None;
+    }
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        if let Some(id) = self.id.take() {
+            lock(self.recent).remove(&id);
+        }
+    }
+}
+
+fn lock(recent: &Mutex<RecentIds>) -> std::sync::MutexGuard<'_, RecentIds> {
+    // A poisoned lock only means another thread panicked between two set operations; the set
+    // itself is still consistent.
+    recent
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests;
+
+/// Declares the generated crate's extension trait of [`Dispatcher`]: one `on_…` method per event
+/// type, each registering a typed handler as [`Dispatcher::on`] does. Entries are
+/// `method: EventType` (attributes such as doc comments and `cfg` allowed before each).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __dispatch_handlers {
+    ($trait_name:ident { $($(#[$attr:meta])* $method:ident: $event:ty),* $(,)? }) => {
+        /// Typed handler registration on a [`Dispatcher`](crate::dispatch::Dispatcher): one method
+        /// per event type of this crate. Bring it into scope (`use …::DispatcherExt as _;`) to call them.
+        pub trait $trait_name: Sized {
+            $(
+                $(#[$attr])*
+                fn $method<F, Fut>(self, handler: F) -> Self
+                where
+                    F: Fn($event) -> Fut + Send + Sync + 'static,
+                    Fut: ::core::future::Future<Output = $crate::dispatch::HandlerResult> + Send + 'static;
+            )*
+        }
+
+        impl $trait_name for $crate::dispatch::Dispatcher {
+            $(
+                $(#[$attr])*
+                fn $method<F, Fut>(self, handler: F) -> Self
+                where
+                    F: Fn($event) -> Fut + Send + Sync + 'static,
+                    Fut: ::core::future::Future<Output = $crate::dispatch::HandlerResult> + Send + 'static,
+                {
+                    self.on::<$event, _, _>(handler)
+                }
+            )*
+        }
+    };
+}
+
+pub use crate::__dispatch_handlers as handlers;

@@ -1,0 +1,331 @@
+//! The macros generated code calls, one per declaration, so that a generated module reads as its
+//! declarations and doc comments while the wire behaviour is written (and tested) once, here.
+//!
+//! Each macro takes the declared item's name and, in Rust's own struct-literal syntax, what it needs
+//! to know about the item (`Name { field, r#type: "type" }`), so that the call formats like code.
+
+/// Gives a generated struct (every listed field an `Option`, plus `extra`) its wire behaviour:
+/// `Serialize` and `Deserialize` through [`Object`](crate::wire::Object). Fields are listed by
+/// identifier; a field whose wire name differs from its identifier is written `ident: "wire name"`.
+///
+/// ```
+/// # use lark_runtime::wire;
+/// #[derive(Debug, Default, PartialEq)]
+/// pub struct Operator {
+///     pub user_id: Option<String>,
+///     pub r#type: Option<wire::Integer>,
+///     pub extra: serde_json::Map<String, serde_json::Value>,
+/// }
+/// wire::object!(Operator { user_id, r#type: "type" });
+///
+/// let operator: Operator = serde_json::from_str(r#"{"type": "2", "user_id": null, "more": 1}"#)?;
+/// assert_eq!(operator.r#type, Some(wire::Integer::String("2".into())));
+/// assert_eq!(serde_json::to_string(&operator)?, r#"{"type":"2","user_id":null,"more":1}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wire_object {
+    ($name:ident { $($field:ident $(: $wire:literal)?),* $(,)? }) => {
+        impl $crate::wire::Object for $name {
+            #[allow(unused_variables)]
+            fn decode_field<'de, A: $crate::wire::__private::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> ::core::result::Result<$crate::wire::FieldRead, A::Error> {
+                match key {
+                    $($crate::__wire_name!($field $($wire)?) => {
+                        $crate::wire::decode_field(map, &mut self.$field)
+                    })*
+                    _ => ::core::result::Result::Ok($crate::wire::FieldRead::NotListed),
+                }
+            }
+
+            #[allow(unused_variables)]
+            fn encode_fields<M: $crate::wire::__private::serde::ser::SerializeMap>(
+                &self,
+                encoder: &mut M,
+            ) -> ::core::result::Result<(), M::Error> {
+                $($crate::wire::encode_field(
+                    encoder,
+                    $crate::__wire_name!($field $($wire)?),
+                    &self.$field,
+                )?;)*
+                ::core::result::Result::Ok(())
+            }
+
+            #[allow(unused_variables)]
+            fn holds(&self, key: &str) -> bool {
+                match key {
+                    $($crate::__wire_name!($field $($wire)?) => self.$field.is_some(),)*
+                    _ => false,
+                }
+            }
+
+            fn extra(&self) -> &$crate::wire::__private::serde_json::Map<
+                ::std::string::String,
+                $crate::wire::__private::serde_json::Value,
+            > {
+                &self.extra
+            }
+
+            fn extra_mut(&mut self) -> &mut $crate::wire::__private::serde_json::Map<
+                ::std::string::String,
+                $crate::wire::__private::serde_json::Value,
+            > {
+                &mut self.extra
+            }
+        }
+
+        impl $crate::wire::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::wire::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::wire::serialize_object(self, serializer)
+            }
+        }
+
+        impl<'de> $crate::wire::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::wire::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::wire::deserialize_object(deserializer, concat!("struct ", stringify!($name)))
+            }
+        }
+    };
+}
+
+/// The wire name of a field: the one given, or the identifier itself.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wire_name {
+    ($field:ident) => {
+        stringify!($field)
+    };
+    ($field:ident $wire:literal) => {
+        $wire
+    };
+}
+
+/// Gives a generated integer enum (its listed variants plus `Unlisted(UnlistedValue<i64>)`) its
+/// value, label, conversions, `Display` and serde, from `Variant: (value, "label")` entries.
+///
+/// ```
+/// # use lark_runtime::wire;
+/// #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// pub enum AppStatus {
+///     Disabled,
+///     Enabled,
+///     Unlisted(wire::UnlistedValue<i64>),
+/// }
+/// wire::integer_enum!(AppStatus { Disabled: (0, "停用状态"), Enabled: (1, "启用状态") });
+///
+/// assert_eq!(AppStatus::from(1), AppStatus::Enabled);
+/// assert_eq!(serde_json::from_str::<AppStatus>("3")?.value(), 3);
+/// assert_eq!(AppStatus::Disabled.label(), Some("停用状态"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wire_integer_enum {
+    ($name:ident { $($variant:ident: ($value:literal, $label:literal)),* $(,)? }) => {
+        impl $name {
+            /// The value on the wire.
+            pub fn value(self) -> i64 {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::Unlisted(value) => *value.get(),
+                }
+            }
+
+            /// The page's label of a listed value (`None` for an unlisted one).
+            pub fn label(&self) -> ::core::option::Option<&'static str> {
+                match self {
+                    $(Self::$variant => ::core::option::Option::Some($label),)*
+                    Self::Unlisted(_) => ::core::option::Option::None,
+                }
+            }
+        }
+
+        impl ::core::convert::From<i64> for $name {
+            fn from(value: i64) -> Self {
+                match value {
+                    $($value => Self::$variant,)*
+                    other => Self::Unlisted($crate::wire::UnlistedValue::__unlisted(other)),
+                }
+            }
+        }
+
+        impl ::core::convert::From<$name> for i64 {
+            fn from(value: $name) -> i64 {
+                value.value()
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl $crate::wire::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::wire::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> $crate::wire::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::wire::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                <i64 as $crate::wire::__private::serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::from)
+            }
+        }
+    };
+}
+
+/// Gives a generated string enum (its listed variants plus `Unlisted(UnlistedValue<String>)`) its
+/// value, label, conversions, `Display` and serde, from `Variant: ("value", "label")` entries.
+///
+/// ```
+/// # use lark_runtime::wire;
+/// #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// pub enum Level {
+///     Normal,
+///     Unlisted(wire::UnlistedValue<String>),
+/// }
+/// wire::string_enum!(Level { Normal: ("normal", "普通权限") });
+///
+/// assert_eq!(Level::from("normal"), Level::Normal);
+/// assert_eq!(serde_json::from_str::<Level>(r#""high""#)?.as_str(), "high");
+/// assert_eq!(String::from(Level::Normal), "normal");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wire_string_enum {
+    ($name:ident { $($variant:ident: ($value:literal, $label:literal)),* $(,)? }) => {
+        impl $name {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::Unlisted(value) => value.get(),
+                }
+            }
+
+            /// The page's label of a listed value (`None` for an unlisted one).
+            pub fn label(&self) -> ::core::option::Option<&'static str> {
+                match self {
+                    $(Self::$variant => ::core::option::Option::Some($label),)*
+                    Self::Unlisted(_) => ::core::option::Option::None,
+                }
+            }
+        }
+
+        impl ::core::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($value => Self::$variant,)*
+                    other => Self::Unlisted($crate::wire::UnlistedValue::__unlisted(other.to_owned())),
+                }
+            }
+        }
+
+        impl ::core::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    $($value => Self::$variant,)*
+                    _ => Self::Unlisted($crate::wire::UnlistedValue::__unlisted(value)),
+                }
+            }
+        }
+
+        impl ::core::convert::From<$name> for ::std::string::String {
+            fn from(value: $name) -> ::std::string::String {
+                match value {
+                    $name::Unlisted(value) => value.into_inner(),
+                    listed => listed.as_str().to_owned(),
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::wire::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::wire::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::wire::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::wire::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::wire::deserialize_string_enum(deserializer)
+            }
+        }
+    };
+}
+
+/// Gives a generated bit set (declared with [`bitflags!`](crate::wire::bitflags)) its `Display`
+/// and serde: written as the integer, read keeping unknown bits (`from_bits_retain`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wire_flags {
+    ($name:ident) => {
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&self.bits(), f)
+            }
+        }
+
+        impl $crate::wire::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::wire::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_u64(self.bits())
+            }
+        }
+
+        impl<'de> $crate::wire::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::wire::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                <u64 as $crate::wire::__private::serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::from_bits_retain)
+            }
+        }
+    };
+}
+
+/// Makes a generated struct an [`Event`](crate::Event) of the given `header.event_type`, with the
+/// type also as an inherent constant (`P2…::EVENT_TYPE`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wire_event {
+    ($name:ident { event_type: $event_type:literal $(,)? }) => {
+        impl $name {
+            #[doc = concat!("The event type, as in `header.event_type`: `", $event_type, "`.")]
+            pub const EVENT_TYPE: &'static str = $event_type;
+        }
+
+        impl $crate::Event for $name {
+            const EVENT_TYPE: &'static str = $event_type;
+        }
+    };
+}

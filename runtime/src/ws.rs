@@ -1,0 +1,40 @@
+//! Receiving events over the long connection (长连接): a WebSocket of protobuf frames.
+//!
+//! The client asks `{domain}/callback/ws/endpoint` for a WebSocket URL with the app id and
+//! secret, then receives events as data frames, hands each to the same [`Dispatcher`] the webhook
+//! uses and answers every event with an acknowledgement carrying the handler's result. It pings at
+//! the interval the server asks for, applies configuration updates that arrive in pongs,
+//! reassembles split messages and reconnects with jitter and bounded backoff; handshake errors
+//! that retrying cannot fix stop it.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), lark_runtime::ws::WsError> {
+//! use lark_runtime::dispatch::Dispatcher;
+//! use lark_runtime::ws::{Client, Credentials, Options};
+//!
+//! let dispatcher = Dispatcher::new();
+//! let credentials = Credentials::new("cli_xxx", "secret");
+//! Client::new(credentials, Options::default(), dispatcher).run().await
+//! # }
+//! ```
+//!
+//! [`Dispatcher`]: crate::dispatch::Dispatcher
+
+mod backoff;
+mod client;
+mod config;
+mod endpoint;
+mod error;
+pub mod frame;
+mod reassembly;
+mod session;
+#[cfg(feature = "ws-test-server")]
+pub mod test_server;
+
+pub use client::{Client, ConnectionState};
+pub use config::{
+    ClientConfig, ClientConfigUpdate, Credentials, Options, DEFAULT_MAX_CONCURRENT_HANDLERS,
+    FEISHU_DOMAIN, LARK_DOMAIN,
+};
+pub use error::WsError;
+pub use reassembly::ReassemblyLimits;
