@@ -598,13 +598,19 @@ fn breaking_changes_are_listed_first_in_the_text() {
 Breaking changes (major release): 1
 
 - `event.app_status`: field removed (was `int`)
-  - why breaking: the Rust field goes away; code that reads it stops building
+
+Why breaking:
+
+- field removed: the Rust field goes away; code that reads it stops building
 
 Compatible changes (minor release): 1
 
 - `event.online_version.scopes[].token_types` (in `app_scope`): field added, type `string[]`
   - also at `event.under_audit_version.scopes[].token_types`
-  - why compatible: generated structs are `#[non_exhaustive]`: code outside the crate builds them from `Default` and assigns fields, and can write neither a struct literal nor an exhaustive pattern, so a new field breaks none of it; the field is an `Option`, and a value that landed in `extra` under its name now lands in the field
+
+Why compatible:
+
+- field added: generated structs are `#[non_exhaustive]`: code outside the crate builds them from `Default` and assigns fields, and can write neither a struct literal nor an exhaustive pattern, so a new field breaks none of it; the field is an `Option`, and a value that landed in `extra` under its name now lands in the field
 ";
     assert_eq!(text, expected);
 }
@@ -860,14 +866,20 @@ fn api_changes_in_the_text() {
 Breaking changes (major release): 2
 
 - api `method`: changed: `POST` → `GET`
-  - why breaking: a call made to the old method and path no longer reaches the endpoint
 - `request.only_busy`: now required
-  - why breaking: the platform rejects a request without it: a call that leaves it out (the field is an `Option`, `None` by default) now fails
+
+Why breaking:
+
+- endpoint changed: a call made to the old method and path no longer reaches the endpoint
+- request field became required: the platform rejects a request without it: a call that leaves it out (the field is an `Option`, `None` by default) now fails
 
 Compatible changes (minor release): 1
 
 - `code`: no longer required
-  - why compatible: every generated field is an `Option` already, so the Rust type does not change and code already handles its absence (`None`); it may now be `None` more often
+
+Why compatible:
+
+- received field no longer required: every generated field is an `Option` already, so the Rust type does not change and code already handles its absence (`None`); it may now be `None` more often
 ";
     assert_eq!(text, expected);
 }

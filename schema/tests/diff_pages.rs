@@ -99,6 +99,19 @@ fn im_message_receive_2024_to_2026_adds_mentioned_type() {
     );
     let added = paths_where(&changes, |k| matches!(k, ChangeKind::FieldAdded { .. }));
     assert_eq!(added, ["event.message.mentions[].mentioned_type"]);
+    let relabelled: Vec<&ChangeKind> = changes
+        .iter()
+        .map(|c| &c.kind)
+        .filter(|k| matches!(k, ChangeKind::EntriesRelabelled(_)))
+        .collect();
+    assert!(
+        relabelled
+            .iter()
+            .any(|k| matches!(k, ChangeKind::EntriesRelabelled(entries)
+                if entries.iter().any(|e| e.starts_with("im:message.group_at_msg:readonly: "))
+            )),
+        "the permission's new label is reported: {changes:#?}"
+    );
     assert_eq!(verdict(&changes), Some(Compat::Compatible), "{changes:#?}");
 }
 

@@ -57,7 +57,7 @@ enum Command {
     /// against the official SDKs.
     Test,
     /// Compare two versions of a page (any renderings, or their *.json schemas) and classify each change.
-    #[command(after_help = diff::cli::EXIT_CODES)]
+    #[command(after_help = diff::cli::help())]
     Diff {
         /// The older version.
         old: PathBuf,
@@ -183,8 +183,8 @@ fn codegen_command(check: bool, docs: Option<PathBuf>, out: Option<PathBuf>) -> 
     }
     let mut summary = diff::summary::schema_changes(&output.files, &target.schema_dir);
     let services = target.crate_dir.join("src/services");
-    let removed = diff::rust_api::removed_items(&output.files, &services);
-    summary.push_str(&diff::rust_api::summary(&removed));
+    let items = diff::rust_api::item_changes(&output.files, &services);
+    summary.push_str(&diff::rust_api::summary(&items));
     match codegen::write(&output, &target) {
         Ok(changes) => {
             for d in &changes {

@@ -119,6 +119,8 @@ pub enum ChangeKind {
     /// Entries added to a list: a field's permissions, the event's permissions, app types, push modes.
     EntriesAdded(Vec<String>),
     EntriesRemoved(Vec<String>),
+    /// Entries of a list kept under the same scope with another label (`scope: old → new`).
+    EntriesRelabelled(Vec<String>),
     /// The event type string.
     EventTypeChanged {
         old: Option<String>,
@@ -156,6 +158,7 @@ impl ChangeKind {
             | TextChanged { .. }
             | EntriesAdded(_)
             | EntriesRemoved(_)
+            | EntriesRelabelled(_)
             | BecameRequired {
                 body: Body::Received,
             }
@@ -182,6 +185,126 @@ impl ChangeKind {
         }
     }
 
+    /// The kind of change in a few words, as the summary groups reasons by it.
+    pub fn label(&self) -> &'static str {
+        use ChangeKind::*;
+        match self {
+            FieldAdded { .. } => "field added",
+            RequiredFieldAdded { .. } => "required field added to a request",
+            FieldRemoved { .. } => "field removed",
+            TypeChanged { .. } => "type changed",
+            DocTypeChanged { .. } => "documented type changed, same Rust type",
+            EnumValuesAdded(_) => "enum values added",
+            EnumValuesRemoved(_) => "enum values removed",
+            EnumLabelChanged {
+                names_variant: true,
+                ..
+            } => "label changed where it names the variant",
+            EnumLabelChanged { .. } => "label of an enum value changed",
+            BecameEnum(_) => "became an enum",
+            NoLongerEnum(_) => "no longer an enum",
+            BecameBitflags => "became a bit set",
+            NoLongerBitflags => "no longer a bit set",
+            FlagsAdded(_) => "bit flags added",
+            FlagsRemoved(_) => "bit flags removed",
+            RuleChanged { .. } => "validation rule or default changed",
+            FormatChanged { .. } => "time format changed",
+            TextChanged { .. } => "text changed",
+            EntriesAdded(_) => "permissions, app types or push modes added",
+            EntriesRemoved(_) => "permissions, app types or push modes removed",
+            EntriesRelabelled(_) => "permission labels changed",
+            EventTypeChanged { .. } => "event type changed",
+            BecameRequired {
+                body: Body::Request,
+            } => "request field became required",
+            BecameRequired {
+                body: Body::Received,
+            } => "received field became required",
+            NoLongerRequired {
+                body: Body::Request,
+            } => "request field no longer required",
+            NoLongerRequired {
+                body: Body::Received,
+            } => "received field no longer required",
+            EndpointChanged { .. } => "endpoint changed",
+        }
+    }
+
+    /// One change of every kind (with placeholder contents), in the order `diff --help` lists them.
+    pub fn every_kind() -> Vec<ChangeKind> {
+        use ChangeKind::*;
+        let ty = || String::new();
+        vec![
+            FieldAdded { ty: ty() },
+            RequiredFieldAdded { ty: ty() },
+            FieldRemoved { ty: ty() },
+            TypeChanged {
+                old: ty(),
+                new: ty(),
+            },
+            DocTypeChanged {
+                old: ty(),
+                new: ty(),
+            },
+            EnumValuesAdded(Vec::new()),
+            EnumValuesRemoved(Vec::new()),
+            EnumLabelChanged {
+                value: ty(),
+                old: None,
+                new: None,
+                names_variant: false,
+            },
+            EnumLabelChanged {
+                value: ty(),
+                old: None,
+                new: None,
+                names_variant: true,
+            },
+            BecameEnum(Vec::new()),
+            NoLongerEnum(Vec::new()),
+            BecameBitflags,
+            NoLongerBitflags,
+            FlagsAdded(Vec::new()),
+            FlagsRemoved(Vec::new()),
+            RuleChanged {
+                rule: ty(),
+                old: None,
+                new: None,
+            },
+            FormatChanged {
+                old: None,
+                new: None,
+            },
+            TextChanged {
+                old: None,
+                new: None,
+            },
+            EntriesAdded(Vec::new()),
+            EntriesRemoved(Vec::new()),
+            EntriesRelabelled(Vec::new()),
+            EventTypeChanged {
+                old: None,
+                new: None,
+            },
+            BecameRequired {
+                body: Body::Request,
+            },
+            BecameRequired {
+                body: Body::Received,
+            },
+            NoLongerRequired {
+                body: Body::Request,
+            },
+            NoLongerRequired {
+                body: Body::Received,
+            },
+            EndpointChanged {
+                old: ty(),
+                new: ty(),
+            },
+        ]
+    }
+
     /// Why the change has its class, when that is not plain from the change itself.
     pub fn reason(&self) -> Option<&'static str> {
         use ChangeKind::*;
@@ -198,7 +321,7 @@ impl ChangeKind {
             FlagsRemoved(_) => "the flag constant goes away; code that names it stops building",
             RuleChanged { .. } => "`lark-events` decodes leniently and does not enforce validation rules",
             FormatChanged { .. } => "the field's Rust type changes (`String`/integer, `UnixMillis`, `UnixSeconds`)",
-            EntriesAdded(_) | EntriesRemoved(_) => "no change to the Rust API; check the app's permissions and subscriptions",
+            EntriesAdded(_) | EntriesRemoved(_) | EntriesRelabelled(_) => "no change to the Rust API; check the app's permissions and subscriptions",
             EventTypeChanged { .. } => "the event is dispatched by its type: handlers for the old type no longer receive it",
             RequiredFieldAdded { .. } | BecameRequired { body: Body::Request } => "the platform rejects a request without it: a call that leaves it out (the field is an `Option`, `None` by default) now fails",
             BecameRequired { body: Body::Received } => "every generated field is an `Option`, whatever the page marks required, so the Rust type does not change; the platform now promises to send it",

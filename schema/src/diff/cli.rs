@@ -12,8 +12,14 @@ use crate::writer;
 
 use super::{diff_schemas, exit_code, render};
 
+/// What `diff --help` shows after the options: the exit status and how each kind of change is
+/// classified.
+pub fn help() -> String {
+    format!("{EXIT_CODES}\n\n{}", super::render::classification())
+}
+
 /// The exit status, for `--help`.
-pub const EXIT_CODES: &str = "\
+const EXIT_CODES: &str = "\
 Exit status:
   0  no change
   1  error (a page cannot be read or parsed)

@@ -61,7 +61,8 @@ pub fn string_entries(list: Option<&Value>) -> Vec<Entry> {
         .collect()
 }
 
-/// The entries removed from and added to a list, as at most two changes.
+/// The entries removed from, added to and relabelled in a list, as at most three changes. An entry
+/// kept under the same scope with a label that reads differently is relabelled.
 pub fn entries_changes(old: &[Entry], new: &[Entry]) -> Vec<ChangeKind> {
     let removed: Vec<String> = old
         .iter()
@@ -73,12 +74,26 @@ pub fn entries_changes(old: &[Entry], new: &[Entry]) -> Vec<ChangeKind> {
         .filter(|n| !old.iter().any(|o| o.matches(n)))
         .map(Entry::show)
         .collect();
+    let relabelled: Vec<String> = old
+        .iter()
+        .filter_map(|o| {
+            let scope = o.scope.as_ref()?;
+            let n = new.iter().find(|n| n.scope.as_ref() == Some(scope))?;
+            match (&o.label, &n.label) {
+                (Some(a), Some(b)) if !text::same(a, b) => Some(format!("{scope}: {a} → {b}")),
+                _ => None,
+            }
+        })
+        .collect();
     let mut changes = Vec::new();
     if !removed.is_empty() {
         changes.push(ChangeKind::EntriesRemoved(removed));
     }
     if !added.is_empty() {
         changes.push(ChangeKind::EntriesAdded(added));
+    }
+    if !relabelled.is_empty() {
+        changes.push(ChangeKind::EntriesRelabelled(relabelled));
     }
     changes
 }
@@ -95,6 +110,23 @@ mod tests {
             &json!([{"scope": "application:read", "label": "获取应用版本信息"}]),
         ));
         assert!(entries_changes(&old, &new).is_empty());
+    }
+
+    #[test]
+    fn a_new_label_under_the_same_scope_is_reported() {
+        let old = permission_entries(Some(
+            &json!([{"scope": "im:message.group_at_msg:readonly", "label": "接收群聊中@机器人消息事件"}]),
+        ));
+        let new = permission_entries(Some(
+            &json!([{"scope": "im:message.group_at_msg:readonly", "label": "获取群组中用户@机器人消息"}]),
+        ));
+        assert_eq!(
+            entries_changes(&old, &new),
+            vec![ChangeKind::EntriesRelabelled(vec![
+                "im:message.group_at_msg:readonly: 接收群聊中@机器人消息事件 → 获取群组中用户@机器人消息"
+                    .into()
+            ])]
+        );
     }
 
     #[test]

@@ -34,8 +34,42 @@ pub fn render_titled(title: &str, changes: &[Change]) -> String {
             compat.release(),
             of_class.len()
         );
-        for change in of_class {
+        for change in &of_class {
             write_change(&mut out, change);
+        }
+        write_reasons(&mut out, compat, &of_class);
+    }
+    out
+}
+
+/// Why each kind of change in the list has its class, once per kind.
+fn write_reasons(out: &mut String, compat: Compat, changes: &[&Change]) {
+    let mut seen = Vec::new();
+    for change in changes {
+        if let Some(reason) = change.kind.reason() {
+            let entry = (change.kind.label(), reason);
+            if !seen.contains(&entry) {
+                seen.push(entry);
+            }
+        }
+    }
+    if seen.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nWhy {}:\n", class_name(compat));
+    for (label, reason) in seen {
+        let _ = writeln!(out, "- {label}: {reason}");
+    }
+}
+
+/// How each kind of change is classified, for `diff --help`.
+pub fn classification() -> String {
+    let mut out = String::from("How each kind of change is classified:\n");
+    for kind in ChangeKind::every_kind() {
+        let class = class_name(kind.compat());
+        let _ = write!(out, "\n  {} ({class})", kind.label());
+        if let Some(reason) = kind.reason() {
+            let _ = write!(out, ": {reason}");
         }
     }
     out
@@ -98,9 +132,6 @@ fn write_change(out: &mut String, change: &Change) {
         }
         let _ = writeln!(out, "  {fence}");
     }
-    if let Some(reason) = change.kind.reason() {
-        let _ = writeln!(out, "  - why {}: {reason}", class_name(change.compat()));
-    }
 }
 
 fn what(kind: &ChangeKind, location: &Location) -> String {
@@ -159,6 +190,9 @@ fn what(kind: &ChangeKind, location: &Location) -> String {
         EntriesAdded(entries) => format!("{} added: {}", list_name(location), entries.join(", ")),
         EntriesRemoved(entries) => {
             format!("{} removed: {}", list_name(location), entries.join(", "))
+        }
+        EntriesRelabelled(entries) => {
+            format!("{} relabelled: {}", list_name(location), entries.join(", "))
         }
         BecameRequired { .. } => "now required".to_owned(),
         NoLongerRequired { .. } => "no longer required".to_owned(),

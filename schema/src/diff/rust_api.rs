@@ -26,9 +26,17 @@ const MACRO_ITEMS: [(&str, &[&str]); 3] = [
 /// The call that declares the dispatcher extension trait; each entry `method: Type,` is a method.
 const HANDLERS_CALL: &str = "crate::dispatch::handlers!(";
 
-/// Public items (`module::Name`, with their kind) that the generated files under `services_dir`
-/// on disk declare and the regenerated `files` (by path) no longer do.
-pub fn removed_items(files: &BTreeMap<PathBuf, String>, services_dir: &Path) -> Vec<String> {
+/// The public items of the generated modules that a regeneration removes and adds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemChanges {
+    /// Items (`kind module::Name`) the modules on disk declare and the regenerated ones no longer do.
+    pub removed: Vec<String>,
+    /// Items the regenerated modules declare and the ones on disk do not.
+    pub added: Vec<String>,
+}
+
+/// Compares the generated files under `services_dir` on disk with the regenerated `files` (by path).
+pub fn item_changes(files: &BTreeMap<PathBuf, String>, services_dir: &Path) -> ItemChanges {
     let mut old = BTreeSet::new();
     for path in rust_files(services_dir) {
         if let Ok(text) = fs::read_to_string(&path) {
@@ -40,22 +48,47 @@ pub fn removed_items(files: &BTreeMap<PathBuf, String>, services_dir: &Path) -> 
         .filter(|(path, _)| path.starts_with(services_dir))
         .flat_map(|(path, text)| items(path, services_dir, text))
         .collect();
-    old.difference(&new).cloned().collect()
+    ItemChanges {
+        removed: old.difference(&new).cloned().collect(),
+        added: new.difference(&old).cloned().collect(),
+    }
 }
 
-/// The section of the codegen summary, empty when nothing was removed.
-pub fn summary(removed: &[String]) -> String {
-    if removed.is_empty() {
+/// Public items that the generated files under `services_dir` on disk declare and the regenerated
+/// `files` (by path) no longer do.
+pub fn removed_items(files: &BTreeMap<PathBuf, String>, services_dir: &Path) -> Vec<String> {
+    item_changes(files, services_dir).removed
+}
+
+/// The section of the codegen summary, empty when no public item changed: the items removed
+/// (breaking) and the items added (types, handlers, API methods: compatible).
+pub fn summary(changes: &ItemChanges) -> String {
+    let ItemChanges { removed, added } = changes;
+    if removed.is_empty() && added.is_empty() {
         return String::new();
     }
+    let verdict = if removed.is_empty() {
+        "compatible, minor release"
+    } else {
+        "breaking, major release"
+    };
     let mut text = format!(
-        "\n## Rust API: {} public item(s) no longer generated: breaking, major release\n\n",
+        "\n## Rust API: {} public item(s) added, {} no longer generated: {verdict}\n",
+        added.len(),
         removed.len()
     );
-    for item in removed {
-        text.push_str(&format!("- {item}\n"));
+    if !removed.is_empty() {
+        text.push_str("\nNo longer generated (code that names them stops building):\n\n");
+        for item in removed {
+            text.push_str(&format!("- {item}\n"));
+        }
     }
-    text.push_str("\nCode that names them stops building: a major release of lark-events.\n");
+    if !added.is_empty() {
+        text.push_str("\nAdded:\n\n");
+        for item in added {
+            text.push_str(&format!("- {item}\n"));
+        }
+    }
     text
 }
 
@@ -177,8 +210,20 @@ mod tests {
                 "fn `application::v6::Status::value`"
             ]
         );
-        assert!(summary(&removed).contains("breaking, major release"));
-        assert_eq!(summary(&[]), "");
+        let changes = ItemChanges {
+            removed,
+            added: vec!["enum `application::v6::AppVersionStatus`".to_owned()],
+        };
+        let text = summary(&changes);
+        assert!(
+            text.contains("1 public item(s) added, 2 no longer generated: breaking, major release"),
+            "{text}"
+        );
+        assert!(
+            text.contains("- enum `application::v6::AppVersionStatus`"),
+            "{text}"
+        );
+        assert_eq!(summary(&ItemChanges::default()), "");
     }
 
     #[test]

@@ -51,9 +51,10 @@ pub fn schema_changes(files: &BTreeMap<PathBuf, String>, schema_dir: &Path) -> S
             }
             (None, Some(Ok(new))) => (
                 format!(
-                    "## {}: new page, {}\n",
+                    "## {}: new page, {}\n{}",
                     page_name(&new, &name),
-                    event_of(&new)
+                    event_of(&new),
+                    contents(&new)
                 ),
                 Some(Compat::Compatible),
             ),
@@ -95,6 +96,24 @@ fn page_name(schema: &Value, file_name: &str) -> String {
         .as_str()
         .unwrap_or(file_name)
         .to_owned()
+}
+
+/// What a new page brings: its endpoint, when it is an API page, and its named types. The Rust
+/// items generated for it are listed in the summary's Rust API section.
+fn contents(schema: &Value) -> String {
+    let mut text = String::new();
+    let api = &schema["x-lark-api"];
+    if let (Some(method), Some(path)) = (api["method"].as_str(), api["path"].as_str()) {
+        text.push_str(&format!("\n- API method: `{method} {path}`\n"));
+    }
+    let types: Vec<String> = schema["$defs"]
+        .as_object()
+        .map(|defs| defs.keys().map(|name| format!("`{name}`")).collect())
+        .unwrap_or_default();
+    if !types.is_empty() {
+        text.push_str(&format!("\n- types: {}\n", types.join(", ")));
+    }
+    text
 }
 
 fn event_of(schema: &Value) -> String {
