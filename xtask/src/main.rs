@@ -74,10 +74,13 @@ fn main() -> ExitCode {
         } => schema_command(&page, allow_invalid_example),
         Command::Codegen { check, docs, out } => codegen_command(check, docs, out),
         Command::Diff { old, new } => diff::cli::run(&old, &new),
-        Command::Demo => match codegen_command(false, None, None) {
-            ExitCode::SUCCESS => tasks::demo(&repo_root()),
-            failure => failure,
-        },
+        Command::Demo => {
+            println!("Regenerating schema/json/ and generated/ from schema/docs/ …");
+            match codegen_command(false, None, None) {
+                ExitCode::SUCCESS => tasks::demo(&repo_root()),
+                failure => failure,
+            }
+        }
         Command::Test => tasks::test(&repo_root()),
         Command::Timing { dirs, rounds } => match timing::run(&dirs, rounds) {
             Ok(t) => {

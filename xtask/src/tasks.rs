@@ -2,17 +2,23 @@
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
+use std::time::Instant;
 
-/// Runs `program args…` in `root`, output shown as it comes; true when it exits 0.
+/// Runs `program args…` in `root`, output shown as it comes, then how long it took; true when it
+/// exits 0.
 fn run(root: &Path, program: &str, args: &[&str]) -> bool {
     println!("\n$ {}", shown(program, args));
-    match Command::new(program).args(args).current_dir(root).status() {
+    let start = Instant::now();
+    let success = match Command::new(program).args(args).current_dir(root).status() {
         Ok(status) => status.success(),
         Err(e) => {
             eprintln!("cannot run {program}: {e}");
             false
         }
-    }
+    };
+    let outcome = if success { "done" } else { "FAILED" };
+    println!("{outcome} in {:.1} s", start.elapsed().as_secs_f64());
+    success
 }
 
 /// `program args…` as a user would type it: the program by its file name.
@@ -30,14 +36,11 @@ fn cargo() -> String {
 /// The seed event received end to end: by webhook (encrypted, signed) and over the long connection,
 /// through the freshly generated types. Run after `codegen`.
 pub fn demo(root: &Path) -> ExitCode {
-    let args = [
-        "run",
-        "--quiet",
-        "-p",
-        "integration-tests",
-        "--example",
-        "demo",
-    ];
+    println!(
+        "\nBuilding and running the demo (the first run compiles its dependencies: a few minutes; \
+         cargo shows its progress)."
+    );
+    let args = ["run", "-p", "integration-tests", "--example", "demo"];
     exit(run(root, &cargo(), &args))
 }
 
