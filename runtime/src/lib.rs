@@ -10,7 +10,8 @@
 //! - [`envelope`]: the routing fields of a delivery (schema 2.0, 1.0, URL verification);
 //! - [`dispatch`]: routes a delivery to the handler registered for its event type, once per event id;
 //! - `webhook` (feature `webhook`, `axum`): challenge, token, decryption, signature;
-//! - `ws` (feature `ws`): the long-connection client.
+//! - `ws` (feature `ws`): the long-connection client;
+//! - `api` (feature `api`): the server-API client (tokens, typed calls, retries, pagination, files).
 //!
 //! Users import the generated crate, which re-exports these modules.
 
@@ -19,6 +20,8 @@ pub mod envelope;
 pub mod event;
 pub mod wire;
 
+#[cfg(feature = "api")]
+pub mod api;
 #[cfg(feature = "webhook")]
 pub mod webhook;
 #[cfg(feature = "ws")]

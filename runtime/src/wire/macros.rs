@@ -20,7 +20,8 @@
 ///
 /// let operator: Operator = serde_json::from_str(r#"{"type": "2", "user_id": null, "more": 1}"#)?;
 /// assert_eq!(operator.r#type, Some(wire::Integer::String("2".into())));
-/// assert_eq!(serde_json::to_string(&operator)?, r#"{"type":"2","user_id":null,"more":1}"#);
+/// let sent = serde_json::json!({"type": "2", "user_id": null, "more": 1});
+/// assert_eq!(serde_json::to_value(&operator)?, sent);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[doc(hidden)]
