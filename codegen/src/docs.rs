@@ -3,7 +3,7 @@
 //! Page text is made safe for rustdoc: no indented or fenced block becomes a doc test, brackets and
 //! angle brackets are escaped, and bare URLs are wrapped in `<…>`.
 
-use serde_json::Value;
+use lark_schema::contract::{FieldSchema, JsonType, Permission, TimeFormat};
 
 /// Page text as doc lines, safe for rustdoc.
 pub fn text_lines(text: &str) -> Vec<String> {
@@ -100,43 +100,30 @@ pub fn code(text: &str) -> String {
 }
 
 /// The doc lines of a field: its description, then one line per annotation.
-pub fn field_lines(field: &Value) -> Vec<String> {
-    let mut lines = text_lines(field["description"].as_str().unwrap_or_default());
+pub fn field_lines(field: &FieldSchema) -> Vec<String> {
+    let mut lines = text_lines(field.description.as_deref().unwrap_or_default());
     let mut notes = Vec::new();
-    let target = if field["type"] == "array" {
-        &field["items"]
-    } else {
-        field
+    let target = match &field.items {
+        Some(items) if field.ty == Some(JsonType::Array) => items,
+        _ => field,
     };
-    match field["x-lark-format"]
-        .as_str()
-        .or_else(|| target["x-lark-format"].as_str())
-    {
-        Some("unix-ms") => notes.push("Unix time in milliseconds.".to_owned()),
-        Some("unix-s") => notes.push("Unix time in seconds.".to_owned()),
-        _ => {}
+    match field.format.or(target.format) {
+        Some(TimeFormat::UnixMillis) => notes.push("Unix time in milliseconds.".to_owned()),
+        Some(TimeFormat::UnixSeconds) => notes.push("Unix time in seconds.".to_owned()),
+        None => {}
     }
-    if let Some(values) = target["x-lark-enum"].as_array() {
-        let heading = if target["x-lark-bitflags"] == true {
-            "Bits"
-        } else {
-            "Values"
-        };
-        let listed: Vec<String> = values
+    if !target.labelled_values.is_empty() {
+        let heading = if target.bit_flags { "Bits" } else { "Values" };
+        let listed: Vec<String> = target
+            .labelled_values
             .iter()
-            .map(|item| {
-                format!(
-                    "{}: {}",
-                    code(&scalar(&item["value"])),
-                    escape(item["label"].as_str().unwrap_or_default())
-                )
-            })
+            .map(|item| format!("{}: {}", code(&item.value.to_string()), escape(&item.label)))
             .collect();
         notes.push(format!("{heading}: {}.", listed.join("; ")));
     }
     notes.extend(rule_lines(field));
-    if let Some(permissions) = field["x-lark-permission"].as_array() {
-        let listed: Vec<String> = permissions.iter().map(permission).collect();
+    if !field.permissions.is_empty() {
+        let listed: Vec<String> = field.permissions.iter().map(permission).collect();
         notes.push(format!("Field permission: {}.", listed.join("; ")));
     }
     if !notes.is_empty() && !lines.is_empty() {
@@ -147,9 +134,9 @@ pub fn field_lines(field: &Value) -> Vec<String> {
 }
 
 /// A permission as `label (scope)`.
-pub fn permission(item: &Value) -> String {
-    let label = item["label"].as_str().map(escape);
-    let scope = item["scope"].as_str().map(code);
+pub fn permission(item: &Permission) -> String {
+    let label = item.label.as_deref().map(escape);
+    let scope = item.scope.as_deref().map(code);
     match (label, scope) {
         (Some(label), Some(scope)) => format!("{label} ({scope})"),
         (Some(one), None) | (None, Some(one)) => one,
@@ -157,36 +144,31 @@ pub fn permission(item: &Value) -> String {
     }
 }
 
-/// A JSON scalar as written in JSON text, strings unquoted.
-pub fn scalar(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn rule_lines(field: &Value) -> Vec<String> {
-    let bound = |key: &str| field.get(key).map(scalar);
-    let mut rules = Vec::new();
+fn rule_lines(field: &FieldSchema) -> Vec<String> {
     let range = |min: Option<String>, max: Option<String>, unit: &str| match (min, max) {
         (Some(min), Some(max)) => Some(format!("{unit} from {min} to {max}")),
         (Some(min), None) => Some(format!("{unit} at least {min}")),
         (None, Some(max)) => Some(format!("{unit} at most {max}")),
         (None, None) => None,
     };
+    let mut rules = Vec::new();
     rules.extend(range(
-        bound("minLength"),
-        bound("maxLength"),
+        field.min_length.map(|n| n.to_string()),
+        field.max_length.map(|n| n.to_string()),
         "length (characters)",
     ));
     rules.extend(range(
-        bound("minItems"),
-        bound("maxItems"),
+        field.min_items.map(|n| n.to_string()),
+        field.max_items.map(|n| n.to_string()),
         "number of items",
     ));
-    rules.extend(range(bound("minimum"), bound("maximum"), "value"));
-    if let Some(default) = field.get("default") {
-        rules.push(format!("default {}", code(&scalar(default))));
+    rules.extend(range(
+        field.minimum.as_ref().map(ToString::to_string),
+        field.maximum.as_ref().map(ToString::to_string),
+        "value",
+    ));
+    if let Some(default) = &field.default {
+        rules.push(format!("default {}", code(&default.to_string())));
     }
     if rules.is_empty() {
         return Vec::new();
@@ -198,6 +180,10 @@ fn rule_lines(field: &Value) -> Vec<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn field(value: serde_json::Value) -> FieldSchema {
+        serde_json::from_value(value).unwrap()
+    }
 
     #[test]
     fn nothing_becomes_a_doc_test_or_a_link() {
@@ -233,12 +219,12 @@ mod tests {
 
     #[test]
     fn field_annotations() {
-        let field = json!({
+        let field = field(json!({
             "description": "版本状态",
             "x-lark-enum": [{"value": 0, "label": "未知"}, {"value": 1, "label": "通过"}],
             "minLength": 1,
             "x-lark-permission": [{"scope": "contact:user.employee_id:readonly", "label": "获取用户 user ID"}]
-        });
+        }));
         assert_eq!(
             field_lines(&field),
             [
@@ -253,7 +239,9 @@ mod tests {
 
     #[test]
     fn array_rules_and_item_enum() {
-        let field = json!({"type": "array", "items": {"x-lark-enum": [{"value": "user", "label": "用户"}]}, "minItems": 0, "maxItems": 200});
+        let field = field(
+            json!({"type": "array", "items": {"x-lark-enum": [{"value": "user", "label": "用户"}]}, "minItems": 0, "maxItems": 200}),
+        );
         assert_eq!(
             field_lines(&field),
             [

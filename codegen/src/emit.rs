@@ -4,7 +4,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::calls::{call, Entry, Verbatim, Wrap};
-use crate::model::{EnumDef, EnumRepr, Field, FieldType, FlagsDef, Module, StructDef, TypeDef};
+use crate::model::{
+    EnumDef, EnumRepr, Field, FieldType, FlagsDef, Module, StructDef, TypeDef, VariantValue,
+};
 use crate::variants::FALLBACK;
 
 /// The first line of every generated file.
@@ -141,7 +143,7 @@ fn structure(def: &StructDef, verbatim: &mut Verbatim) -> TokenStream {
     }
 }
 
-fn variant_doc(value: &str, label: &str) -> String {
+fn variant_doc(value: &VariantValue, label: &str) -> String {
     let label = crate::docs::text_lines(label).join(" ");
     if label.is_empty() {
         format!(" `{value}`")
@@ -184,9 +186,9 @@ fn enumeration(def: &EnumDef, verbatim: &mut Verbatim) -> TokenStream {
         .variants
         .iter()
         .map(|v| {
-            let value = match def.repr {
-                EnumRepr::Integer => v.value.parse::<i64>().unwrap_or_default().to_string(),
-                EnumRepr::String => format!("{:?}", v.value),
+            let value = match &v.value {
+                VariantValue::Integer(n) => n.to_string(),
+                VariantValue::String(text) => format!("{text:?}"),
             };
             Entry::plain(format!("{}: ({value}, {:?})", v.name, v.label))
         })

@@ -1,6 +1,7 @@
 //! JSON Schema (one per documentation page, see `schema/README.md`) → Rust source files.
 //!
-//! The schema files are the only input: this crate never looks at the documentation pages themselves.
+//! The schema files are the only input: this crate never looks at the documentation pages themselves,
+//! and reads the schemas as the types of [`lark_schema::contract`], never by string keys.
 //! The pipeline: [`page`] picks one page per event type, [`resolve`] decides every Rust name and
 //! gives each named type once per module, [`emit`] writes the tokens, [`layout`] places the files.
 //! [`pipeline`] runs the whole chain for `cargo xtask codegen`: a folder of pages → schema files
@@ -26,7 +27,8 @@ pub use emit::HEADER;
 pub struct SchemaFile {
     /// The schema's file name, e.g. `003_0a4df386a132e874.schema.json`; used in error messages.
     pub file_name: String,
-    /// The parsed schema.
+    /// The parsed schema, read through [`lark_schema::contract::Schema`]: a schema that does not follow
+    /// the contract is an [`Error::Schema`].
     pub schema: serde_json::Value,
 }
 

@@ -79,10 +79,26 @@ pub enum EnumRepr {
 pub struct Variant {
     /// The Rust name (`Approved`, `ZhCn`, `SIDEBAR`).
     pub name: String,
-    /// The value as written in JSON (`1`, `zh_cn`).
-    pub value: String,
+    pub value: VariantValue,
     /// The page's label (`审核通过`).
     pub label: String,
+}
+
+/// A listed value: an integer (an integer enum, a bit of a flag set) or a string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum VariantValue {
+    Integer(i64),
+    String(String),
+}
+
+/// As written in JSON, strings unquoted (`1`, `zh_cn`).
+impl std::fmt::Display for VariantValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VariantValue::Integer(n) => write!(f, "{n}"),
+            VariantValue::String(s) => f.write_str(s),
+        }
+    }
 }
 
 /// An enum that keeps values it does not list in a fallback variant.

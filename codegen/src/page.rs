@@ -3,7 +3,8 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use lark_schema::contract::{Rendering, Schema};
+use serde::Deserialize;
 
 use crate::{Error, SchemaFile};
 
@@ -14,67 +15,61 @@ pub struct Page<'a> {
     pub schema_file: &'a str,
     /// The documentation page file name (`x-lark-page.source`), or the schema's when absent.
     pub source: String,
-    pub rendering: Option<String>,
+    pub rendering: Option<Rendering>,
     pub update_time: Option<u64>,
     pub event_type: String,
-    pub schema: &'a Value,
+    pub schema: Schema,
 }
 
 impl<'a> Page<'a> {
     /// Reads an event page; `Ok(None)` for a page that documents no event.
     pub fn read(file: &'a SchemaFile) -> Result<Option<Self>, Error> {
-        let schema = &file.schema;
-        if !schema.is_object() {
-            return Err(Error::schema(
+        let schema = Schema::deserialize(&file.schema).map_err(|err| {
+            Error::schema(
                 &file.file_name,
-                "the schema is not a JSON object",
-            ));
-        }
-        let page = &schema["x-lark-page"];
-        let Some(event) = schema.get("x-lark-event") else {
+                format!("not the layout of schema/README.md: {err}"),
+            )
+        })?;
+        let Some(event) = &schema.event else {
             return Ok(None);
         };
-        let event_type = event["event_type"]
-            .as_str()
-            .filter(|text| !text.trim().is_empty())
-            .ok_or_else(|| Error::schema(&file.file_name, "x-lark-event has no event_type"))?;
-        let update_time = match &page["update_time"] {
-            Value::Null => None,
-            Value::String(text) => Some(text.parse().map_err(|_| {
-                Error::schema(
-                    &file.file_name,
-                    format!("x-lark-page.update_time {text:?} is not a number"),
-                )
-            })?),
-            Value::Number(number) => number.as_u64(),
-            other => {
-                return Err(Error::schema(
-                    &file.file_name,
-                    format!("x-lark-page.update_time is {other}"),
-                ))
-            }
-        };
+        let event_type = event
+            .event_type
+            .as_deref()
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+            .ok_or_else(|| Error::schema(&file.file_name, "x-lark-event has no event_type"))?
+            .to_owned();
+        let page = schema.page.as_ref();
+        let update_time = page
+            .and_then(|page| page.update_time.as_deref())
+            .map(|text| {
+                text.parse().map_err(|_| {
+                    Error::schema(
+                        &file.file_name,
+                        format!("x-lark-page.update_time {text:?} is not a number"),
+                    )
+                })
+            })
+            .transpose()?;
         Ok(Some(Page {
             schema_file: &file.file_name,
-            source: page["source"]
-                .as_str()
-                .unwrap_or(&file.file_name)
-                .to_owned(),
-            rendering: page["rendering"].as_str().map(str::to_owned),
+            source: page.map_or(&file.file_name, |page| &page.source).clone(),
+            rendering: page.map(|page| page.rendering),
             update_time,
-            event_type: event_type.trim().to_owned(),
+            event_type,
             schema,
         }))
     }
 
     /// How much structure the rendering keeps: higher is richer.
     fn rendering_rank(&self) -> u8 {
-        match self.rendering.as_deref() {
-            Some("source") => 4,
-            Some("markdown") => 3,
-            Some("text") => 2,
-            Some("flat") => 1,
-            _ => 0,
+        match self.rendering {
+            Some(Rendering::Source) => 4,
+            Some(Rendering::Markdown) => 3,
+            Some(Rendering::Text) => 2,
+            Some(Rendering::Flat) => 1,
+            None => 0,
         }
     }
 
@@ -177,7 +172,7 @@ mod tests {
     }
 
     #[test]
-    fn pages_without_event_are_skipped_and_bad_time_is_an_error() {
+    fn pages_without_event_are_skipped_and_bad_input_is_an_error() {
         let plain = SchemaFile {
             file_name: "x".into(),
             schema: json!({"type": "object"}),
@@ -185,11 +180,23 @@ mod tests {
         assert!(Page::read(&plain).unwrap().is_none());
         let bad = SchemaFile {
             file_name: "y".into(),
-            schema: json!({"x-lark-page": {"update_time": "soon"}, "x-lark-event": {"event_type": "a"}}),
+            schema: json!({
+                "x-lark-page": {"source": "y.md", "rendering": "flat", "update_time": "soon"},
+                "x-lark-event": {"event_type": "a"}
+            }),
         };
         assert!(Page::read(&bad)
             .unwrap_err()
             .to_string()
             .contains("update_time"));
+        let misspelt = SchemaFile {
+            file_name: "z.schema.json".into(),
+            schema: json!({"x-lark-evnt": {"event_type": "a"}}),
+        };
+        let err = Page::read(&misspelt).unwrap_err().to_string();
+        assert!(
+            err.starts_with("z.schema.json: ") && err.contains("x-lark-evnt"),
+            "{err}"
+        );
     }
 }

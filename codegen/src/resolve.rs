@@ -3,11 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use serde_json::Value;
+use lark_schema::contract::{self, FieldSchema, JsonType, Ordered, Permission, Scalar, TimeFormat};
 
 use crate::docs;
 use crate::model::{
     EnumDef, EnumRepr, EventInfo, Field, FieldType, FlagsDef, Module, Origin, StructDef, TypeDef,
+    VariantValue,
 };
 use crate::naming;
 use crate::page::{Chosen, Page};
@@ -112,10 +113,10 @@ struct PageResolver<'p, 'a> {
 }
 
 impl PageResolver<'_, '_> {
-    fn origin(&self, schema: &Value) -> Origin {
+    fn origin(&self, line: Option<u64>) -> Origin {
         Origin {
             file: self.page.source.clone(),
-            line: schema["x-lark-line"].as_u64(),
+            line,
         }
     }
 
@@ -124,17 +125,17 @@ impl PageResolver<'_, '_> {
     }
 
     fn event(&mut self, chosen: &Chosen<'_>, struct_name: &str) -> Result<(), Error> {
-        let schema = self.page.schema;
         let name = struct_name.to_owned();
         self.builder.order.push(name.clone());
         let data_name = format!("{struct_name}Data");
         let mut fields = Vec::new();
-        for (wire_name, property) in properties(schema) {
+        for (wire_name, property) in self.page.schema.properties.iter() {
             let ty = if wire_name == "event" && is_inline_object(property) {
                 let docs = vec![format!(
                     "The `event` part of [`{struct_name}`]: what happened."
                 )];
-                FieldType::Named(self.object(&data_name, property, docs)?)
+                let object = Object::of(property);
+                FieldType::Named(self.object(&data_name, object, docs)?)
             } else {
                 self.field_type(struct_name, wire_name, property, false)?
             };
@@ -158,11 +159,16 @@ impl PageResolver<'_, '_> {
     }
 
     /// Resolves an object with properties into a struct named `name`, once per module.
-    fn object(&mut self, name: &str, schema: &Value, docs: Vec<String>) -> Result<String, Error> {
+    fn object(
+        &mut self,
+        name: &str,
+        object: Object<'_>,
+        docs: Vec<String>,
+    ) -> Result<String, Error> {
         if self.builder.in_progress.contains(name) {
             return Err(self.error(format!(
                 "type {name} contains itself outside an array ({})",
-                self.origin(schema)
+                self.origin(object.line)
             )));
         }
         if !self.builder.order.iter().any(|known| known == name) {
@@ -170,7 +176,7 @@ impl PageResolver<'_, '_> {
         }
         self.builder.in_progress.insert(name.to_owned());
         let mut fields = Vec::new();
-        for (wire_name, property) in properties(schema) {
+        for (wire_name, property) in object.properties.iter() {
             let ty = self.field_type(name, wire_name, property, false)?;
             fields.push(field(&fields, wire_name, ty, property));
         }
@@ -182,7 +188,7 @@ impl PageResolver<'_, '_> {
             event: None,
         };
         self.builder
-            .insert(TypeDef::Struct(def), self.origin(schema))?;
+            .insert(TypeDef::Struct(def), self.origin(object.line))?;
         Ok(name.to_owned())
     }
 
@@ -190,10 +196,10 @@ impl PageResolver<'_, '_> {
         &mut self,
         owner: &str,
         wire_name: &str,
-        schema: &Value,
+        schema: &FieldSchema,
         in_array: bool,
     ) -> Result<FieldType, Error> {
-        if let Some(reference) = schema.get("$ref") {
+        if let Some(reference) = &schema.reference {
             return self.reference(owner, wire_name, reference, in_array);
         }
         let item_name = || {
@@ -204,50 +210,49 @@ impl PageResolver<'_, '_> {
             };
             naming::type_name(base).unwrap_or_else(|| "Field".to_owned())
         };
-        let ty = match schema["type"].as_str() {
-            Some("string") if schema.get("enum").is_some() => {
+        let listed = !schema.values.is_empty();
+        let ty = match schema.ty {
+            Some(JsonType::String) if listed => {
                 self.enumeration(owner, wire_name, &item_name(), EnumRepr::String, schema)?
             }
-            Some("integer") if schema["x-lark-bitflags"] == true => {
+            Some(JsonType::Integer) if schema.bit_flags => {
                 self.flags(owner, wire_name, &item_name(), schema)?
             }
-            Some("integer") if schema.get("enum").is_some() => {
+            Some(JsonType::Integer) if listed => {
                 self.enumeration(owner, wire_name, &item_name(), EnumRepr::Integer, schema)?
             }
-            Some("string" | "integer") if schema["x-lark-format"] == "unix-ms" => {
+            Some(JsonType::String | JsonType::Integer)
+                if schema.format == Some(TimeFormat::UnixMillis) =>
+            {
                 FieldType::UnixMillis
             }
-            Some("string" | "integer") if schema["x-lark-format"] == "unix-s" => {
+            Some(JsonType::String | JsonType::Integer)
+                if schema.format == Some(TimeFormat::UnixSeconds) =>
+            {
                 FieldType::UnixSeconds
             }
-            Some("string") => FieldType::String,
-            Some("integer") => FieldType::Integer,
-            Some("number") => FieldType::Float,
-            Some("boolean") => FieldType::Bool,
-            Some("array") => match schema.get("items") {
+            Some(JsonType::String) => FieldType::String,
+            Some(JsonType::Integer) => FieldType::Integer,
+            Some(JsonType::Number) => FieldType::Float,
+            Some(JsonType::Boolean) => FieldType::Bool,
+            Some(JsonType::Array) => match &schema.items {
                 Some(items) => {
                     FieldType::Vec(Box::new(self.field_type(owner, wire_name, items, true)?))
                 }
                 None => FieldType::Vec(Box::new(FieldType::Json)),
             },
-            Some("object")
-                if schema
-                    .get("additionalProperties")
-                    .is_some_and(Value::is_object) =>
-            {
-                FieldType::Map(Box::new(self.field_type(
-                    owner,
-                    wire_name,
-                    &schema["additionalProperties"],
-                    false,
-                )?))
-            }
-            Some("object") if is_inline_object(schema) => {
-                let name = format!("{owner}{}", item_name());
-                let docs = vec![format!("The `{wire_name}` of [`{owner}`].")];
-                FieldType::Named(self.object(&name, schema, docs)?)
-            }
-            _ => FieldType::Json,
+            Some(JsonType::Object) => match &schema.additional_properties {
+                Some(values) => {
+                    FieldType::Map(Box::new(self.field_type(owner, wire_name, values, false)?))
+                }
+                None if is_inline_object(schema) => {
+                    let name = format!("{owner}{}", item_name());
+                    let docs = vec![format!("The `{wire_name}` of [`{owner}`].")];
+                    FieldType::Named(self.object(&name, Object::of(schema), docs)?)
+                }
+                None => FieldType::Json,
+            },
+            None => FieldType::Json,
         };
         Ok(ty)
     }
@@ -256,21 +261,20 @@ impl PageResolver<'_, '_> {
         &mut self,
         owner: &str,
         wire_name: &str,
-        reference: &Value,
+        reference: &str,
         in_array: bool,
     ) -> Result<FieldType, Error> {
-        let key = reference
-            .as_str()
-            .and_then(|text| text.strip_prefix("#/$defs/"))
-            .ok_or_else(|| {
-                self.error(format!("{owner}.{wire_name}: unsupported $ref {reference}"))
-            })?;
-        let def = self.page.schema["$defs"].get(key).ok_or_else(|| {
+        let key = reference.strip_prefix("#/$defs/").ok_or_else(|| {
+            self.error(format!(
+                "{owner}.{wire_name}: unsupported $ref {reference:?}"
+            ))
+        })?;
+        let def = self.page.schema.defs.get(key).ok_or_else(|| {
             self.error(format!(
                 "{owner}.{wire_name}: $ref to a missing $defs entry {key:?}"
             ))
         })?;
-        if !is_inline_object(def) {
+        if def.ty != JsonType::Object || def.properties.is_empty() {
             return Ok(FieldType::Json);
         }
         let name = naming::doc_type_name(key).unwrap_or_else(|| {
@@ -283,39 +287,61 @@ impl PageResolver<'_, '_> {
             return Ok(FieldType::Named(name));
         }
         let docs = vec![format!("The page's type `{key}`.")];
-        Ok(FieldType::Named(self.object(&name, def, docs)?))
+        let object = Object {
+            properties: &def.properties,
+            line: Some(def.line),
+        };
+        Ok(FieldType::Named(self.object(&name, object, docs)?))
     }
 
-    fn listed_values(&self, schema: &Value) -> Vec<(String, String)> {
-        let labels: HashMap<String, &str> = schema["x-lark-enum"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|item| {
-                (
-                    docs::scalar(&item["value"]),
-                    item["label"].as_str().unwrap_or_default(),
-                )
-            })
-            .collect();
-        let values: Vec<String> = match schema["enum"].as_array() {
-            Some(values) => values.iter().map(docs::scalar).collect(),
-            None => schema["x-lark-enum"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|item| docs::scalar(&item["value"]))
-                .collect(),
+    /// The listed values (`enum`, else those of `x-lark-enum`) with their labels, each once, as
+    /// `repr` types them.
+    fn listed_values(
+        &self,
+        owner: &str,
+        name: &str,
+        repr: EnumRepr,
+        schema: &FieldSchema,
+    ) -> Result<Vec<(VariantValue, String)>, Error> {
+        let values: Vec<&Scalar> = if schema.values.is_empty() {
+            schema
+                .labelled_values
+                .iter()
+                .map(|item| &item.value)
+                .collect()
+        } else {
+            schema.values.iter().collect()
         };
         let mut seen = HashSet::new();
-        values
-            .into_iter()
-            .filter(|value| seen.insert(value.clone()))
-            .map(|value| {
-                let label = labels.get(&value).copied().unwrap_or_default().to_owned();
-                (value, label)
-            })
-            .collect()
+        let mut listed = Vec::new();
+        for value in values {
+            let typed = match (repr, value) {
+                (EnumRepr::Integer, Scalar::Integer(n)) => VariantValue::Integer(*n),
+                (EnumRepr::String, Scalar::String(text)) => VariantValue::String(text.clone()),
+                _ => {
+                    let kind = match repr {
+                        EnumRepr::Integer => "an integer",
+                        EnumRepr::String => "a string",
+                    };
+                    return Err(self.error(format!(
+                        "{owner}.{name}: listed value {:?} is not {kind} ({})",
+                        value.to_string(),
+                        self.origin(schema.line)
+                    )));
+                }
+            };
+            if seen.insert(typed.clone()) {
+                // A value labelled twice takes its last label.
+                let label = schema
+                    .labelled_values
+                    .iter()
+                    .rev()
+                    .find(|item| item.value == *value)
+                    .map_or("", |item| item.label.as_str());
+                listed.push((typed, label.to_owned()));
+            }
+        }
+        Ok(listed)
     }
 
     fn enumeration(
@@ -324,21 +350,10 @@ impl PageResolver<'_, '_> {
         wire_name: &str,
         name: &str,
         repr: EnumRepr,
-        schema: &Value,
+        schema: &FieldSchema,
     ) -> Result<FieldType, Error> {
-        let values = self.listed_values(schema);
-        if repr == EnumRepr::Integer {
-            if let Some((bad, _)) = values
-                .iter()
-                .find(|(value, _)| value.parse::<i64>().is_err())
-            {
-                return Err(self.error(format!(
-                    "{owner}.{name}: integer enum value {bad:?} ({})",
-                    self.origin(schema)
-                )));
-            }
-        }
-        let variants = self.names.enum_variants(repr, &values);
+        let values = self.listed_values(owner, name, repr, schema)?;
+        let variants = self.names.enum_variants(&values);
         let docs = vec![format!(
             "The values of `{wire_name}` in [`{owner}`]; an unlisted one is kept as it came."
         )];
@@ -350,7 +365,7 @@ impl PageResolver<'_, '_> {
                 variants: variants.clone(),
             })
         };
-        self.named_with_fallback(owner, name, def, schema)
+        self.named_with_fallback(owner, name, def, schema.line)
     }
 
     fn flags(
@@ -358,17 +373,16 @@ impl PageResolver<'_, '_> {
         owner: &str,
         wire_name: &str,
         name: &str,
-        schema: &Value,
+        schema: &FieldSchema,
     ) -> Result<FieldType, Error> {
-        let values = self.listed_values(schema);
+        let values = self.listed_values(owner, name, EnumRepr::Integer, schema)?;
         if let Some((bad, _)) = values.iter().find(|(value, _)| {
-            value
-                .parse::<u64>()
-                .map_or(true, |bits| bits.count_ones() != 1)
+            !matches!(value, VariantValue::Integer(bits) if *bits > 0 && bits.count_ones() == 1)
         }) {
             return Err(self.error(format!(
-                "{owner}.{name}: bit flag value {bad:?} is not a power of two ({})",
-                self.origin(schema)
+                "{owner}.{name}: bit flag value {:?} is not a power of two ({})",
+                bad.to_string(),
+                self.origin(schema.line)
             )));
         }
         let flags = self.names.flag_constants(&values);
@@ -382,7 +396,7 @@ impl PageResolver<'_, '_> {
                 flags: flags.clone(),
             })
         };
-        self.named_with_fallback(owner, name, def, schema)
+        self.named_with_fallback(owner, name, def, schema.line)
     }
 
     /// Names a value type after its field, or after its owner and field when that name is taken
@@ -392,9 +406,9 @@ impl PageResolver<'_, '_> {
         owner: &str,
         name: &str,
         def: impl Fn(String) -> TypeDef,
-        schema: &Value,
+        line: Option<u64>,
     ) -> Result<FieldType, Error> {
-        let origin = self.origin(schema);
+        let origin = self.origin(line);
         if self
             .builder
             .insert(def(name.to_owned()), origin.clone())
@@ -408,24 +422,29 @@ impl PageResolver<'_, '_> {
     }
 }
 
-/// An object whose children the page lists.
-fn is_inline_object(schema: &Value) -> bool {
-    schema["type"] == "object"
-        && schema["properties"]
-            .as_object()
-            .is_some_and(|props| !props.is_empty())
+/// The children of an object that becomes a struct: an inline object or a `$defs` entry.
+#[derive(Clone, Copy)]
+struct Object<'s> {
+    properties: &'s Ordered<FieldSchema>,
+    line: Option<u64>,
 }
 
-fn properties(schema: &Value) -> impl Iterator<Item = (&str, &Value)> {
-    schema["properties"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(name, value)| (name.as_str(), value))
+impl<'s> Object<'s> {
+    fn of(schema: &'s FieldSchema) -> Self {
+        Object {
+            properties: &schema.properties,
+            line: schema.line,
+        }
+    }
+}
+
+/// An object whose children the page lists.
+fn is_inline_object(schema: &FieldSchema) -> bool {
+    schema.ty == Some(JsonType::Object) && !schema.properties.is_empty()
 }
 
 /// A field with an identifier unique in its struct.
-fn field(existing: &[Field], wire_name: &str, ty: FieldType, schema: &Value) -> Field {
+fn field(existing: &[Field], wire_name: &str, ty: FieldType, schema: &FieldSchema) -> Field {
     let base = naming::field_ident(wire_name);
     let mut ident = base.clone();
     let mut counter = 2;
@@ -444,40 +463,23 @@ fn field(existing: &[Field], wire_name: &str, ty: FieldType, schema: &Value) -> 
 /// The docs of an event's body struct: the page's title, description, event facts and provenance.
 fn event_docs(chosen: &Chosen<'_>) -> Vec<String> {
     let page = &chosen.page;
-    let schema = page.schema;
+    let schema = &page.schema;
     let mut lines = Vec::new();
-    if let Some(title) = schema["title"].as_str() {
-        lines.extend(docs::text_lines(title));
+    for text in [&schema.title, &schema.description].into_iter().flatten() {
+        lines.extend(docs::text_lines(text));
         lines.push(String::new());
     }
-    if let Some(description) = schema["description"].as_str() {
-        lines.extend(docs::text_lines(description));
-        lines.push(String::new());
-    }
-    let event = &schema["x-lark-event"];
     lines.push(format!("- Event type: {}", docs::code(&page.event_type)));
-    let list = |key: &str| -> Vec<String> {
-        event[key]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(docs::code)
-            .collect()
-    };
-    let permissions = |key: &str| -> Vec<String> {
-        event[key]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(docs::permission)
-            .collect()
-    };
+    let no_event = contract::EventInfo::default();
+    let event = schema.event.as_ref().unwrap_or(&no_event);
+    let codes = |items: &[String]| -> Vec<String> { items.iter().map(|s| docs::code(s)).collect() };
+    let permissions =
+        |items: &[Permission]| -> Vec<String> { items.iter().map(docs::permission).collect() };
     for (label, items) in [
-        ("App types", list("app_types")),
-        ("Permissions (any one)", permissions("permissions")),
-        ("Field permissions", permissions("field_permissions")),
-        ("Push modes", list("push_modes")),
+        ("App types", codes(&event.app_types)),
+        ("Permissions (any one)", permissions(&event.permissions)),
+        ("Field permissions", permissions(&event.field_permissions)),
+        ("Push modes", codes(&event.push_modes)),
     ] {
         if !items.is_empty() {
             lines.push(format!("- {label}: {}", items.join(", ")));
@@ -501,8 +503,8 @@ fn event_docs(chosen: &Chosen<'_>) -> Vec<String> {
 fn describe(page: &Page<'_>) -> String {
     let mut text = docs::code(&page.source);
     let mut facts = Vec::new();
-    if let Some(rendering) = &page.rendering {
-        facts.push(format!("rendering `{rendering}`"));
+    if let Some(rendering) = page.rendering {
+        facts.push(format!("rendering `{}`", rendering.as_str()));
     }
     if let Some(millis) = page.update_time {
         facts.push(format!("updated {}", utc_date(millis)));

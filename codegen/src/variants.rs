@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::model::{EnumRepr, Variant};
+use crate::model::{Variant, VariantValue};
 use crate::naming;
 
 /// The fallback variant that keeps an unlisted value.
@@ -49,11 +49,11 @@ impl VariantNames {
     }
 
     /// Names the variants of an enum, in the page's order.
-    pub fn enum_variants(&self, repr: EnumRepr, values: &[(String, String)]) -> Vec<Variant> {
+    pub fn enum_variants(&self, values: &[(VariantValue, String)]) -> Vec<Variant> {
         let names = values.iter().map(|(value, label)| {
-            let from_value = match repr {
-                EnumRepr::String => ascii_name(value),
-                EnumRepr::Integer => None,
+            let from_value = match value {
+                VariantValue::String(text) => ascii_name(text),
+                VariantValue::Integer(_) => None,
             };
             from_value
                 .or_else(|| self.lookup(label).map(str::to_owned))
@@ -66,7 +66,7 @@ impl VariantNames {
     }
 
     /// Names the constants of a flag set.
-    pub fn flag_constants(&self, values: &[(String, String)]) -> Vec<Variant> {
+    pub fn flag_constants(&self, values: &[(VariantValue, String)]) -> Vec<Variant> {
         let names = values.iter().map(|(value, label)| {
             self.lookup(label)
                 .and_then(naming::constant_name)
@@ -88,10 +88,11 @@ fn ascii_name(text: &str) -> Option<String> {
     naming::type_name(text).filter(|name| name != FALLBACK)
 }
 
-fn value_suffix(value: &str) -> String {
+fn value_suffix(value: &VariantValue) -> String {
+    let value = value.to_string();
     match value.strip_prefix('-') {
         Some(rest) => format!("Minus{}", naming::type_name(rest).unwrap_or_default()),
-        None => naming::type_name(value)
+        None => naming::type_name(&value)
             .map(|name| name.trim_start_matches('T').to_owned())
             .unwrap_or_default(),
     }
@@ -100,8 +101,8 @@ fn value_suffix(value: &str) -> String {
 /// Makes names unique within one type (and never the fallback's name).
 fn dedup(
     names: Vec<String>,
-    values: &[(String, String)],
-    qualify: impl Fn(&str, &str) -> String,
+    values: &[(VariantValue, String)],
+    qualify: impl Fn(&str, &VariantValue) -> String,
 ) -> Vec<Variant> {
     let mut seen: HashSet<String> = HashSet::from([FALLBACK.to_owned()]);
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -132,10 +133,10 @@ fn dedup(
 mod tests {
     use super::*;
 
-    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    fn pairs(items: &[(i64, &str)]) -> Vec<(VariantValue, String)> {
         items
             .iter()
-            .map(|(v, l)| (v.to_string(), l.to_string()))
+            .map(|(v, l)| (VariantValue::Integer(*v), l.to_string()))
             .collect()
     }
 
@@ -146,27 +147,21 @@ mod tests {
     #[test]
     fn table_then_value_rule() {
         let table = VariantNames::parse(r#"{"labels": {"审核通过": "Approved"}}"#).unwrap();
-        let variants = table.enum_variants(
-            EnumRepr::Integer,
-            &pairs(&[("1", "审核通过"), ("3", "审核中"), ("-1", "x y")]),
-        );
+        let variants = table.enum_variants(&pairs(&[(1, "审核通过"), (3, "审核中"), (-1, "x y")]));
         assert_eq!(names(&variants), ["Approved", "Value3", "XY"]);
-        let strings = table.enum_variants(
-            EnumRepr::String,
-            &pairs(&[("zh_cn", "简体中文"), ("中文", "审核通过")]),
-        );
+        let strings = table.enum_variants(&[
+            (VariantValue::String("zh_cn".into()), "简体中文".into()),
+            (VariantValue::String("中文".into()), "审核通过".into()),
+        ]);
         assert_eq!(names(&strings), ["ZhCn", "Approved"]);
     }
 
     #[test]
     fn duplicates_are_qualified() {
         let table = VariantNames::default();
-        let variants = table.enum_variants(
-            EnumRepr::Integer,
-            &pairs(&[("1", "same"), ("2", "same"), ("3", "unlisted")]),
-        );
+        let variants = table.enum_variants(&pairs(&[(1, "same"), (2, "same"), (3, "unlisted")]));
         assert_eq!(names(&variants), ["Same1", "Same2", "Value3"]);
-        let flags = table.flag_constants(&pairs(&[("1", "sidebar 模式"), ("4", "主导航")]));
+        let flags = table.flag_constants(&pairs(&[(1, "sidebar 模式"), (4, "主导航")]));
         assert_eq!(names(&flags), ["BIT_1", "BIT_4"]);
     }
 

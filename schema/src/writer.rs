@@ -1,13 +1,17 @@
-//! Doc model → JSON Schema (draft 2020-12), in the layout of `schema/README.md`.
+//! Doc model → JSON Schema (draft 2020-12), in the layout of `schema/README.md`, built as the
+//! [`contract`](crate::contract) types.
 
 use std::collections::HashMap;
 
-use serde_json::{json, Map, Value};
+use serde::Deserialize;
+use serde_json::{Number, Value};
 
+use crate::contract::{
+    self, ApiInfo, EnumItem, EventInfo, FieldSchema, JsonType, NamedSchema, Ordered, PageInfo,
+    RequestBody, Scalar, Schema, TimeFormat, DRAFT,
+};
 use crate::docs::types::DocType;
-use crate::docs::{ApiMeta, Body, EnumItem, EventMeta, Field, Page, Permission, Warning};
-
-const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
+use crate::docs::{ApiMeta, Body, EventMeta, Field, Page, Permission, Rendering, Warning};
 
 /// The schema of a page.
 pub fn page_schema(page: &Page) -> Value {
@@ -16,10 +20,17 @@ pub fn page_schema(page: &Page) -> Value {
 
 /// The schema of a page and the warnings found while writing it (a named type with two shapes).
 pub fn page_schema_with_warnings(page: &Page) -> (Value, Vec<Warning>) {
+    let (schema, warnings) = typed_schema(page);
+    let value = serde_json::to_value(schema).expect("the contract types always serialize");
+    (value, warnings)
+}
+
+/// [`page_schema_with_warnings`] as the contract type.
+pub fn typed_schema(page: &Page) -> (Schema, Vec<Warning>) {
     let mut writer = Writer {
         page,
         first_definition: HashMap::new(),
-        defs: Map::new(),
+        defs: Ordered::default(),
         warnings: Vec::new(),
     };
     writer.collect_definitions(&page.fields);
@@ -28,43 +39,29 @@ pub fn page_schema_with_warnings(page: &Page) -> (Value, Vec<Warning>) {
     }
     let properties = writer.properties(&page.fields);
     let request = page.request.as_ref().map(|body| writer.body(body));
-
-    let mut root = Map::new();
-    root.insert("$schema".into(), DRAFT.into());
-    if let Some(title) = &page.title {
-        root.insert("title".into(), title.as_str().into());
-    }
-    if let Some(description) = &page.description {
-        root.insert("description".into(), description.as_str().into());
-    }
-    let mut meta = Map::new();
-    meta.insert("source".into(), page.file_name.as_str().into());
-    meta.insert("rendering".into(), page.rendering.as_str().into());
-    if let Some(time) = &page.update_time {
-        meta.insert("update_time".into(), time.as_str().into());
-    }
-    root.insert("x-lark-page".into(), meta.into());
-    if let Some(event) = &page.event {
-        root.insert("x-lark-event".into(), event_meta(event));
-    }
-    if let Some(api) = &page.api {
-        root.insert("x-lark-api".into(), api_meta(api));
-    }
-    root.insert("type".into(), "object".into());
-    root.insert("properties".into(), properties.into());
-    if let Some(required) = required(&page.fields) {
-        root.insert("required".into(), required);
-    }
-    if let Some(request) = request {
-        root.insert("x-lark-request".into(), request.into());
-    }
-    if !writer.defs.is_empty() {
-        root.insert("$defs".into(), std::mem::take(&mut writer.defs).into());
-    }
-    if let Some(example) = &page.example {
-        root.insert("examples".into(), json!([example]));
-    }
-    (root.into(), writer.warnings)
+    let defs = std::mem::take(&mut writer.defs)
+        .into_iter()
+        .map(|(name, def)| (name, def.expect("every `$defs` placeholder is filled")))
+        .collect();
+    let schema = Schema {
+        draft: Some(DRAFT.to_owned()),
+        title: page.title.clone(),
+        description: page.description.clone(),
+        page: Some(PageInfo {
+            source: page.file_name.clone(),
+            rendering: rendering(page.rendering),
+            update_time: page.update_time.clone(),
+        }),
+        event: page.event.as_ref().map(event_info),
+        api: page.api.as_ref().map(api_info),
+        ty: Some(JsonType::Object),
+        properties,
+        required: required(&page.fields),
+        request,
+        defs,
+        examples: page.example.iter().cloned().collect(),
+    };
+    (schema, writer.warnings)
 }
 
 /// Pretty-printed with a final newline: the bytes written to `schema/json/`.
@@ -74,72 +71,61 @@ pub fn to_pretty(schema: &Value) -> String {
     text
 }
 
-/// The request body of an API page as a schema of its own: `x-lark-request` with the page's `$defs`.
+/// The request body of an API page as a schema of its own: `x-lark-request` with the page's `$defs`;
+/// `None` when the schema has no request body or does not follow the contract.
 pub fn request_schema(schema: &Value) -> Option<Value> {
-    let mut request = schema.get("x-lark-request")?.as_object()?.clone();
+    let schema = Schema::deserialize(schema).ok()?;
+    let Value::Object(mut request) = serde_json::to_value(schema.request?).ok()? else {
+        return None;
+    };
     request.insert("$schema".into(), DRAFT.into());
-    if let Some(defs) = schema.get("$defs") {
-        request.insert("$defs".into(), defs.clone());
+    if !schema.defs.is_empty() {
+        request.insert("$defs".into(), serde_json::to_value(schema.defs).ok()?);
     }
     Some(request.into())
 }
 
-fn api_meta(api: &ApiMeta) -> Value {
-    let mut meta = Map::new();
-    if let Some(method) = &api.method {
-        meta.insert("method".into(), method.as_str().into());
+fn rendering(rendering: Rendering) -> contract::Rendering {
+    match rendering {
+        Rendering::Source => contract::Rendering::Source,
+        Rendering::Markdown => contract::Rendering::Markdown,
+        Rendering::Text => contract::Rendering::Text,
+        Rendering::Flat => contract::Rendering::Flat,
     }
-    if let Some(path) = &api.path {
-        meta.insert("path".into(), path.as_str().into());
-    }
-    meta.into()
 }
 
-/// The names of the fields the page marks `必填: 是`, if any.
-fn required(fields: &[Field]) -> Option<Value> {
-    let names: Vec<Value> = fields
+fn api_info(api: &ApiMeta) -> ApiInfo {
+    ApiInfo {
+        method: api.method.clone(),
+        path: api.path.clone(),
+    }
+}
+
+/// The names of the fields the page marks `必填: 是`.
+fn required(fields: &[Field]) -> Vec<String> {
+    fields
         .iter()
         .filter(|f| f.required == Some(true))
-        .map(|f| Value::from(f.name.as_str()))
-        .collect();
-    (!names.is_empty()).then(|| names.into())
+        .map(|f| f.name.clone())
+        .collect()
 }
 
-fn event_meta(event: &EventMeta) -> Value {
-    let mut meta = Map::new();
-    if let Some(t) = &event.event_type {
-        meta.insert("event_type".into(), t.as_str().into());
+fn event_info(event: &EventMeta) -> EventInfo {
+    EventInfo {
+        event_type: event.event_type.clone(),
+        app_types: event.app_types.clone(),
+        permissions: permissions(&event.permissions),
+        field_permissions: permissions(&event.field_permissions),
+        push_modes: event.push_modes.clone(),
     }
-    let lists = [
-        ("app_types", strings(&event.app_types)),
-        ("permissions", permissions(&event.permissions)),
-        ("field_permissions", permissions(&event.field_permissions)),
-        ("push_modes", strings(&event.push_modes)),
-    ];
-    for (key, list) in lists {
-        if list.as_array().is_some_and(|a| !a.is_empty()) {
-            meta.insert(key.into(), list);
-        }
-    }
-    meta.into()
 }
 
-fn strings(items: &[String]) -> Value {
-    items.iter().map(|s| Value::from(s.as_str())).collect()
-}
-
-fn permissions(items: &[Permission]) -> Value {
+fn permissions(items: &[Permission]) -> Vec<contract::Permission> {
     items
         .iter()
-        .map(|p| {
-            let mut m = Map::new();
-            if let Some(scope) = &p.scope {
-                m.insert("scope".into(), scope.as_str().into());
-            }
-            if let Some(label) = &p.label {
-                m.insert("label".into(), label.as_str().into());
-            }
-            Value::from(m)
+        .map(|p| contract::Permission {
+            scope: p.scope.clone(),
+            label: p.label.clone(),
         })
         .collect()
 }
@@ -148,7 +134,8 @@ struct Writer<'p> {
     page: &'p Page,
     /// The first row of each named type that lists children.
     first_definition: HashMap<&'p str, &'p Field>,
-    defs: Map<String, Value>,
+    /// `None` while the entry is being written (its place is kept: `$defs` is in order of first use).
+    defs: Ordered<Option<NamedSchema>>,
     warnings: Vec<Warning>,
 }
 
@@ -165,64 +152,53 @@ impl<'p> Writer<'p> {
     }
 
     /// `x-lark-request`: an object of the body's fields, with its example.
-    fn body(&mut self, body: &'p Body) -> Map<String, Value> {
-        let mut m = Map::new();
-        m.insert("type".into(), "object".into());
-        m.insert("properties".into(), self.properties(&body.fields).into());
-        if let Some(required) = required(&body.fields) {
-            m.insert("required".into(), required);
+    fn body(&mut self, body: &'p Body) -> RequestBody {
+        RequestBody {
+            ty: JsonType::Object,
+            properties: self.properties(&body.fields),
+            required: required(&body.fields),
+            examples: body.example.iter().cloned().collect(),
         }
-        if let Some(example) = &body.example {
-            m.insert("examples".into(), json!([example]));
-        }
-        m
     }
 
-    fn properties(&mut self, fields: &'p [Field]) -> Map<String, Value> {
+    fn properties(&mut self, fields: &'p [Field]) -> Ordered<FieldSchema> {
         fields
             .iter()
-            .map(|f| (f.name.clone(), self.field(f).into()))
+            .map(|f| (f.name.clone(), self.field(f)))
             .collect()
     }
 
-    fn field(&mut self, field: &'p Field) -> Map<String, Value> {
+    fn field(&mut self, field: &'p Field) -> FieldSchema {
         let doc_type = DocType::parse(&field.doc_type).unwrap_or(DocType::Object);
-        let mut schema = Map::new();
-        if let Some(d) = &field.cell.description {
-            schema.insert("description".into(), d.as_str().into());
-        }
         let value_part = self.type_schema(&doc_type, field);
-        match &doc_type {
+        let mut schema = match &doc_type {
             DocType::Array(_) => {
                 let mut items = value_part;
                 self.annotate_values(&mut items, field, doc_type.innermost());
-                schema.insert("type".into(), "array".into());
-                schema.insert("items".into(), items.into());
+                FieldSchema {
+                    ty: Some(JsonType::Array),
+                    items: Some(Box::new(items)),
+                    ..FieldSchema::default()
+                }
             }
             _ => {
-                schema.extend(value_part);
+                let mut schema = value_part;
                 self.annotate_values(&mut schema, field, &doc_type);
+                schema
             }
-        }
-        self.annotate_rules(&mut schema, field, &doc_type);
-        schema.insert("x-lark-type".into(), field.doc_type.as_str().into());
-        if let Some(format) = time_format(field, &doc_type) {
-            schema.insert("x-lark-format".into(), format.into());
-        }
-        if !field.cell.permissions.is_empty() {
-            schema.insert(
-                "x-lark-permission".into(),
-                permissions(&field.cell.permissions),
-            );
-        }
-        schema.insert("x-lark-line".into(), field.line.into());
+        };
+        schema.description = field.cell.description.clone();
+        annotate_rules(&mut schema, field, &doc_type);
+        schema.lark_type = Some(field.doc_type.clone());
+        schema.format = time_format(field, &doc_type);
+        schema.permissions = permissions(&field.cell.permissions);
+        schema.line = Some(field.line as u64);
         schema
     }
 
     /// The schema of a value of `doc_type` (for an array: of its items). Child rows under a scalar type or
     /// a bare `list` make it an object: the rows are stronger evidence than the type column.
-    fn type_schema(&mut self, doc_type: &DocType, field: &'p Field) -> Map<String, Value> {
-        let mut m = Map::new();
+    fn type_schema(&mut self, doc_type: &DocType, field: &'p Field) -> FieldSchema {
         let scalar_or_any = matches!(
             doc_type,
             DocType::String | DocType::Integer | DocType::Number | DocType::Boolean | DocType::Any
@@ -230,115 +206,96 @@ impl<'p> Writer<'p> {
         if scalar_or_any && !field.children.is_empty() {
             return self.type_schema(&DocType::Object, field);
         }
+        let of_type = |ty| FieldSchema {
+            ty: Some(ty),
+            ..FieldSchema::default()
+        };
         match doc_type {
-            DocType::Any => {}
-            DocType::String => {
-                m.insert("type".into(), "string".into());
-            }
-            DocType::Integer => {
-                m.insert("type".into(), "integer".into());
-            }
-            DocType::Number => {
-                m.insert("type".into(), "number".into());
-            }
-            DocType::Boolean => {
-                m.insert("type".into(), "boolean".into());
-            }
-            DocType::Object => {
-                m.insert("type".into(), "object".into());
-                if !field.children.is_empty() {
-                    m.insert("properties".into(), self.properties(&field.children).into());
-                }
-                if let Some(required) = required(&field.children) {
-                    m.insert("required".into(), required);
-                }
-            }
-            DocType::Array(inner) => return self.type_schema(inner, field),
-            DocType::Map(inner) => {
-                m.insert("type".into(), "object".into());
-                m.insert(
-                    "additionalProperties".into(),
-                    self.type_schema(inner, field).into(),
-                );
-            }
-            DocType::Named(name) => return self.named(name, field),
+            DocType::Any => FieldSchema::default(),
+            DocType::String => of_type(JsonType::String),
+            DocType::Integer => of_type(JsonType::Integer),
+            DocType::Number => of_type(JsonType::Number),
+            DocType::Boolean => of_type(JsonType::Boolean),
+            DocType::Object => self.object(&field.children),
+            DocType::Array(inner) => self.type_schema(inner, field),
+            DocType::Map(inner) => FieldSchema {
+                additional_properties: Some(Box::new(self.type_schema(inner, field))),
+                ..of_type(JsonType::Object)
+            },
+            DocType::Named(name) => self.named(name, field),
         }
-        m
+    }
+
+    /// An inline object of the child rows.
+    fn object(&mut self, children: &'p [Field]) -> FieldSchema {
+        FieldSchema {
+            ty: Some(JsonType::Object),
+            properties: self.properties(children),
+            required: required(children),
+            ..FieldSchema::default()
+        }
     }
 
     /// A `$ref` to the `$defs` entry of `name`, or an inline object when this use has another shape.
-    fn named(&mut self, name: &str, field: &'p Field) -> Map<String, Value> {
+    fn named(&mut self, name: &str, field: &'p Field) -> FieldSchema {
         let definition = self.first_definition.get(name).copied();
         if !self.defs.contains_key(name) {
-            self.defs.insert(name.to_string(), Value::Null);
+            self.defs.insert(name.to_string(), None);
             let source = definition.unwrap_or(field);
-            let mut def = Map::new();
-            def.insert("type".into(), "object".into());
-            def.insert("x-lark-type".into(), name.into());
-            def.insert("x-lark-line".into(), source.line.into());
-            if !source.children.is_empty() {
-                def.insert(
-                    "properties".into(),
-                    self.properties(&source.children).into(),
-                );
-            }
-            if let Some(required) = required(&source.children) {
-                def.insert("required".into(), required);
-            }
-            self.defs.insert(name.to_string(), def.into());
+            let def = NamedSchema {
+                ty: JsonType::Object,
+                lark_type: name.to_owned(),
+                line: source.line as u64,
+                properties: self.properties(&source.children),
+                required: required(&source.children),
+            };
+            self.defs.insert(name.to_string(), Some(def));
         }
         if let Some(definition) = definition {
-            if !std::ptr::eq(definition, field)
-                && !field.children.is_empty()
-                && shape(&self.defs[name]["properties"])
-                    != shape(&Value::from(self.properties_quiet(&field.children)))
-            {
-                self.warnings.push(Warning {
-                    file: self.page.file_name.clone(),
-                    line: field.line,
-                    message: format!(
-                        "type `{name}` has other fields here than at line {}: written inline",
-                        definition.line
-                    ),
-                });
-                let mut m = Map::new();
-                m.insert("type".into(), "object".into());
-                m.insert("properties".into(), self.properties(&field.children).into());
-                if let Some(required) = required(&field.children) {
-                    m.insert("required".into(), required);
+            if !std::ptr::eq(definition, field) && !field.children.is_empty() {
+                let listed = self
+                    .defs
+                    .get(name)
+                    .and_then(Option::as_ref)
+                    .map(|def| shape_of_properties(&def.properties));
+                let here = shape_of_properties(&self.properties_quiet(&field.children));
+                if listed.as_ref() != Some(&here) {
+                    self.warnings.push(Warning {
+                        file: self.page.file_name.clone(),
+                        line: field.line,
+                        message: format!(
+                            "type `{name}` has other fields here than at line {}: written inline",
+                            definition.line
+                        ),
+                    });
+                    return self.object(&field.children);
                 }
-                return m;
             }
         }
-        let mut m = Map::new();
-        m.insert(
-            "$ref".into(),
-            format!("#/$defs/{}", json_pointer_escape(name)).into(),
-        );
-        m
+        FieldSchema {
+            reference: Some(format!("#/$defs/{}", json_pointer_escape(name))),
+            ..FieldSchema::default()
+        }
     }
 
     /// Properties for a shape comparison, without touching `$defs` order or warnings.
-    fn properties_quiet(&mut self, fields: &'p [Field]) -> Map<String, Value> {
+    fn properties_quiet(&mut self, fields: &'p [Field]) -> Ordered<FieldSchema> {
         // `$defs` only grows at its end (an entry is written once), so the entries added here are the
-        // last ones: removing them from the end restores it.
+        // last ones: truncating restores it.
         let defs = self.defs.len();
         let warnings = self.warnings.len();
         let props = self.properties(fields);
-        while self.defs.len() > defs {
-            let last = self.defs.keys().next_back().cloned().expect("non-empty");
-            self.defs.remove(&last);
-        }
+        self.defs.truncate(defs);
         self.warnings.truncate(warnings);
         props
     }
 
-    fn annotate_values(&mut self, m: &mut Map<String, Value>, field: &Field, value_type: &DocType) {
+    fn annotate_values(&mut self, schema: &mut FieldSchema, field: &Field, value_type: &DocType) {
         let items = &field.cell.enum_items;
         if items.is_empty() {
             return;
         }
-        let typed: Option<Vec<Value>> = items
+        let typed: Option<Vec<Scalar>> = items
             .iter()
             .map(|i| typed_value(&i.value, value_type))
             .collect();
@@ -348,9 +305,7 @@ impl<'p> Writer<'p> {
                 .all(|i| i.value.parse::<u64>().is_ok_and(|v| v.is_power_of_two()));
         match (&typed, bits) {
             (_, true) => {}
-            (Some(values), false) => {
-                m.insert("enum".into(), values.clone().into());
-            }
+            (Some(values), false) => schema.values = values.clone(),
             (None, false) => self.warnings.push(Warning {
                 file: self.page.file_name.clone(),
                 line: field.line,
@@ -360,49 +315,41 @@ impl<'p> Writer<'p> {
                 ),
             }),
         }
-        let labels: Vec<Value> = items
+        schema.labelled_values = items
             .iter()
-            .zip(0..)
-            .map(|(item, i): (&EnumItem, usize)| {
-                let value = typed
+            .enumerate()
+            .map(|(i, item)| EnumItem {
+                value: typed
                     .as_ref()
-                    .map_or_else(|| Value::from(item.value.as_str()), |t| t[i].clone());
-                json!({ "value": value, "label": item.label })
+                    .map_or_else(|| Scalar::String(item.value.clone()), |t| t[i].clone()),
+                label: item.label.clone(),
             })
             .collect();
-        m.insert("x-lark-enum".into(), labels.into());
-        if bits {
-            m.insert("x-lark-bitflags".into(), true.into());
-        }
+        schema.bit_flags = bits;
     }
+}
 
-    fn annotate_rules(&self, m: &mut Map<String, Value>, field: &Field, doc_type: &DocType) {
-        let rules = &field.cell.rules;
-        let (min_key, max_key) = match doc_type {
-            DocType::Array(_) => ("minItems", "maxItems"),
-            DocType::String => ("minLength", "maxLength"),
-            _ => ("", ""),
-        };
-        if !min_key.is_empty() {
-            if let Some(n) = rules.min_length {
-                m.insert(min_key.into(), n.into());
-            }
-            if let Some(n) = rules.max_length {
-                m.insert(max_key.into(), n.into());
-            }
+fn annotate_rules(schema: &mut FieldSchema, field: &Field, doc_type: &DocType) {
+    let rules = &field.cell.rules;
+    match doc_type {
+        DocType::Array(_) => {
+            schema.min_items = rules.min_length;
+            schema.max_items = rules.max_length;
         }
-        if matches!(doc_type, DocType::Integer | DocType::Number) {
-            if let Some(n) = rules.minimum {
-                m.insert("minimum".into(), number(n));
-            }
-            if let Some(n) = rules.maximum {
-                m.insert("maximum".into(), number(n));
-            }
+        DocType::String => {
+            schema.min_length = rules.min_length;
+            schema.max_length = rules.max_length;
         }
-        if let Some(default) = &rules.default {
-            let value = typed_value(default, doc_type).unwrap_or_else(|| default.as_str().into());
-            m.insert("default".into(), value);
+        DocType::Integer | DocType::Number => {
+            schema.minimum = rules.minimum.and_then(number);
+            schema.maximum = rules.maximum.and_then(number);
         }
+        _ => {}
+    }
+    if let Some(default) = &rules.default {
+        let value =
+            typed_value(default, doc_type).unwrap_or_else(|| Scalar::String(default.clone()));
+        schema.default = Some(value);
     }
 }
 
@@ -431,26 +378,33 @@ fn named(field: &Field) -> Option<&str> {
     }
 }
 
-/// A listed value as JSON of the field's type; `None` when it does not fit.
-fn typed_value(text: &str, value_type: &DocType) -> Option<Value> {
+/// A listed value typed as the field; `None` when it does not fit.
+fn typed_value(text: &str, value_type: &DocType) -> Option<Scalar> {
     match value_type {
-        DocType::Integer => text.parse::<i64>().ok().map(Value::from),
-        DocType::Number => text.parse::<f64>().ok().map(number),
-        DocType::Boolean => text.parse::<bool>().ok().map(Value::from),
-        _ => Some(text.into()),
+        DocType::Integer => text.parse::<i64>().ok().map(Scalar::Integer),
+        DocType::Number => {
+            let n = text.parse::<f64>().ok()?;
+            Some(match number(n)?.as_i64() {
+                Some(integer) => Scalar::Integer(integer),
+                None => Scalar::Number(n),
+            })
+        }
+        DocType::Boolean => text.parse::<bool>().ok().map(Scalar::Boolean),
+        _ => Some(Scalar::String(text.to_owned())),
     }
 }
 
-fn number(n: f64) -> Value {
+/// An integral number as an integer; `None` for infinity and NaN, which JSON cannot write.
+fn number(n: f64) -> Option<Number> {
     if n.fract() == 0.0 && n.abs() < 9e15 {
-        Value::from(n as i64)
+        Some(Number::from(n as i64))
     } else {
-        Value::from(n)
+        Number::from_f64(n)
     }
 }
 
 /// `unix-ms` / `unix-s` for a string or integer holding a time, from its description.
-fn time_format(field: &Field, doc_type: &DocType) -> Option<&'static str> {
+fn time_format(field: &Field, doc_type: &DocType) -> Option<TimeFormat> {
     if !matches!(doc_type, DocType::String | DocType::Integer) {
         return None;
     }
@@ -467,34 +421,35 @@ fn time_format(field: &Field, doc_type: &DocType) -> Option<&'static str> {
         .split_whitespace()
         .any(|w| w == "单位:s" || w == "s" || w == "单位:秒");
     if d.contains("毫秒") || d.split_whitespace().any(|w| w == "单位:ms" || w == "ms") {
-        Some("unix-ms")
+        Some(TimeFormat::UnixMillis)
     } else if unit_s || d.contains("秒级") || d.contains("单位:秒") {
-        Some("unix-s")
+        Some(TimeFormat::UnixSeconds)
     } else {
         None
     }
 }
 
-/// What makes two shapes of a named type the same: everything but prose, lines and permissions.
-fn shape(value: &Value) -> Value {
-    match value {
-        Value::Object(m) => m
-            .iter()
-            .filter(|(k, _)| {
-                !matches!(
-                    k.as_str(),
-                    "description"
-                        | "x-lark-line"
-                        | "x-lark-permission"
-                        | "x-lark-format"
-                        | "x-lark-enum"
-                )
-            })
-            .map(|(k, v)| (k.clone(), shape(v)))
-            .collect::<Map<_, _>>()
-            .into(),
-        Value::Array(items) => items.iter().map(shape).collect(),
-        other => other.clone(),
+/// What makes two shapes of a named type the same: everything but prose, lines, permissions, formats
+/// and enum labels.
+fn shape_of_properties(properties: &Ordered<FieldSchema>) -> Ordered<FieldSchema> {
+    properties
+        .iter()
+        .map(|(name, field)| (name.to_owned(), shape(field)))
+        .collect()
+}
+
+fn shape(field: &FieldSchema) -> FieldSchema {
+    let nested = |schema: &Option<Box<FieldSchema>>| schema.as_deref().map(|s| Box::new(shape(s)));
+    FieldSchema {
+        description: None,
+        items: nested(&field.items),
+        properties: shape_of_properties(&field.properties),
+        additional_properties: nested(&field.additional_properties),
+        labelled_values: Vec::new(),
+        format: None,
+        permissions: Vec::new(),
+        line: None,
+        ..field.clone()
     }
 }
 
