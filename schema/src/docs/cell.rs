@@ -55,7 +55,8 @@ struct Sections {
 }
 
 /// The text after a marker with a short qualifier in parentheses (`（满足任一）`, `(any of)`) and the
-/// bold that may close around it skipped; unchanged when no qualifier follows.
+/// bold that may close around it skipped; unchanged when no qualifier follows. A qualifier is at most
+/// 16 characters, the parentheses included, on one line; no more of the text than that is read.
 fn after_qualifier(after: &str) -> &str {
     let trimmed = after.trim_start_matches('*').trim_start();
     let close = match trimmed.chars().next() {
@@ -63,51 +64,95 @@ fn after_qualifier(after: &str) -> &str {
         Some('(') => ')',
         _ => return after,
     };
-    match trimmed.find(close) {
-        Some(end) if !trimmed[..end].contains('\n') && trimmed[..end].chars().count() <= 16 => {
-            &trimmed[end + close.len_utf8()..]
-        }
+    let end = trimmed
+        .char_indices()
+        .take(17)
+        .find(|&(_, c)| c == close || c == '\n');
+    match end {
+        Some((end, c)) if c == close => &trimmed[end + close.len_utf8()..],
         _ => after,
     }
 }
 
-/// Finds the next section marker (`**可选值有**：`, `数据校验规则:`, `**字段权限要求（满足任一）**：`, …)
-/// at or after `from`: (start of marker incl. `**`, end incl. the colon, section).
-fn next_marker(text: &str, from: usize) -> Option<(usize, usize, Section)> {
-    let markers = ENUM_MARKERS.iter().map(|m| (*m, Section::Enum)).chain([
-        (RULES_MARKER, Section::Rules),
-        (PERMISSION_MARKER, Section::Permission),
-    ]);
-    let mut best: Option<(usize, usize, Section)> = None;
-    for (marker, section) in markers {
-        let mut search = from;
-        while let Some(pos) = text[search..].find(marker).map(|p| p + search) {
-            let after = after_qualifier(&text[pos + marker.len()..]);
-            let trimmed = after.trim_start_matches('*').trim_start();
-            let colon = trimmed
-                .strip_prefix(':')
-                .or_else(|| trimmed.strip_prefix('：'));
-            if let Some(rest) = colon {
-                let end = text.len() - rest.len();
-                let start = if text[..pos].ends_with("**") {
-                    pos - 2
-                } else {
-                    pos
-                };
-                if best.is_none_or(|(b, _, _)| start < b) {
-                    best = Some((start, end, section));
-                }
-                break;
-            }
-            search = pos + marker.len();
-        }
+/// The section markers of one cell (`**可选值有**：`, `数据校验规则:`, `**字段权限要求（满足任一）**：`, …),
+/// found in order. Each marker's next occurrence is kept until the reading passes it, so the cell is read
+/// once per marker however many sections it has.
+struct Markers<'t> {
+    text: &'t str,
+    /// Each marker word, its section and its next occurrence that opens a section.
+    next: Vec<(&'static str, Section, Option<Found>)>,
+}
+
+/// Where a marker opens a section: the marker word, the section's start (a `**` before the word
+/// included) and the end of the marker (its colon included).
+#[derive(Clone, Copy)]
+struct Found {
+    word: usize,
+    start: usize,
+    end: usize,
+}
+
+impl<'t> Markers<'t> {
+    fn new(text: &'t str) -> Self {
+        let words = ENUM_MARKERS.iter().map(|m| (*m, Section::Enum)).chain([
+            (RULES_MARKER, Section::Rules),
+            (PERMISSION_MARKER, Section::Permission),
+        ]);
+        let next = words
+            .map(|(word, section)| (word, section, find_marker(text, word, 0)))
+            .collect();
+        Markers { text, next }
     }
-    best
+
+    /// The first marker whose word is at or after `from`: (start, end, section). `from` must not be
+    /// smaller than in the call before.
+    fn next_from(&mut self, from: usize) -> Option<(usize, usize, Section)> {
+        let mut best: Option<(usize, usize, Section)> = None;
+        for (word, section, found) in &mut self.next {
+            if found.is_some_and(|f| f.word < from) {
+                *found = find_marker(self.text, word, from);
+            }
+            if let Some(f) = *found {
+                if best.is_none_or(|(b, _, _)| f.start < b) {
+                    best = Some((f.start, f.end, *section));
+                }
+            }
+        }
+        best
+    }
+}
+
+/// The first occurrence of the marker `word` at or after `from` that a colon follows (after a
+/// qualifier and bold, if any).
+fn find_marker(text: &str, word: &str, from: usize) -> Option<Found> {
+    let mut search = from;
+    while let Some(pos) = text[search..].find(word).map(|p| p + search) {
+        let after = after_qualifier(&text[pos + word.len()..]);
+        let trimmed = after.trim_start_matches('*').trim_start();
+        let colon = trimmed
+            .strip_prefix(':')
+            .or_else(|| trimmed.strip_prefix('：'));
+        if let Some(rest) = colon {
+            let start = if text[..pos].ends_with("**") {
+                pos - 2
+            } else {
+                pos
+            };
+            return Some(Found {
+                word: pos,
+                start,
+                end: text.len() - rest.len(),
+            });
+        }
+        search = pos + word.len();
+    }
+    None
 }
 
 fn split_sections(text: &str) -> Sections {
     let mut parts = Vec::new();
-    let Some((first, mut end, mut section)) = next_marker(text, 0) else {
+    let mut markers = Markers::new(text);
+    let Some((first, mut end, mut section)) = markers.next_from(0) else {
         return Sections {
             prose: text.to_string(),
             parts,
@@ -115,7 +160,7 @@ fn split_sections(text: &str) -> Sections {
     };
     let prose = text[..first].to_string();
     loop {
-        match next_marker(text, end) {
+        match markers.next_from(end) {
             Some((start, next_end, next_section)) => {
                 parts.push((section, text[end..start].to_string()));
                 end = next_end;
@@ -322,7 +367,8 @@ fn is_key_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'
 }
 
-fn shorten(text: &str) -> String {
+/// The first 40 characters of `text`, and `…` when there are more.
+pub fn shorten(text: &str) -> String {
     let short: String = text.chars().take(40).collect();
     if short.len() < text.len() {
         format!("{short}…")
@@ -499,18 +545,11 @@ fn is_scope(token: &str) -> bool {
 }
 
 fn strip_app_tags(label: &str) -> String {
-    let mut label = label.trim().to_string();
-    loop {
-        let before = label.len();
-        for tag in APP_TYPE_TAGS {
-            if let Some(stripped) = label.strip_suffix(tag) {
-                label = stripped.trim_end().to_string();
-            }
-        }
-        if label.len() == before {
-            return label;
-        }
+    let mut label = label.trim();
+    while let Some(stripped) = APP_TYPE_TAGS.iter().find_map(|tag| label.strip_suffix(tag)) {
+        label = stripped.trim_end();
     }
+    label.to_string()
 }
 
 #[cfg(test)]

@@ -68,13 +68,15 @@ pub fn strip_tags(text: &str) -> String {
     while let Some(open) = rest.find('<') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let is_tag = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/');
+        if !after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/') {
+            out.push('<');
+            rest = after;
+            continue;
+        }
         match after.find('>') {
-            Some(close) if is_tag => rest = &after[close + 1..],
-            _ => {
-                out.push('<');
-                rest = after;
-            }
+            Some(close) => rest = &after[close + 1..],
+            // No tag after this one can close either: the rest is text.
+            None => break,
         }
     }
     out.push_str(rest);
@@ -96,16 +98,19 @@ pub fn decode_entities(text: &str) -> String {
 
 /// Drops the `{使用示例}(url=…)` link the doc source appends to a page description.
 pub fn drop_doc_links(text: &str) -> String {
-    let mut out = text.to_string();
-    while let Some(open) = out.find('{') {
-        let Some(close) = out[open..].find("}(").map(|c| c + open) else {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find("}(").map(|c| c + open) else {
             break;
         };
-        let Some(end) = out[close..].find(')').map(|e| e + close) else {
+        let Some(end) = rest[close..].find(')').map(|e| e + close) else {
             break;
         };
-        out.replace_range(open..=end, "");
+        out.push_str(&rest[..open]);
+        rest = &rest[end + 1..];
     }
+    out.push_str(rest);
     out.trim().to_string()
 }
 
@@ -155,7 +160,8 @@ impl LineIndex {
         LineIndex { starts }
     }
 
-    /// 1-based line and column (in characters) of `offset`.
+    /// 1-based line and column (in characters) of `offset`; reads the line up to `offset`, so it is for
+    /// error messages, not for every row.
     pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
@@ -165,6 +171,33 @@ impl LineIndex {
 
     pub fn line(&self, offset: usize) -> usize {
         self.starts.partition_point(|&s| s <= offset)
+    }
+}
+
+/// Finds one pattern in a text again and again, at positions that never go back: the occurrence found
+/// last is kept until the reading passes it, so each part of the text is searched once.
+pub struct NextMatch<'t> {
+    text: &'t str,
+    pattern: &'static str,
+    /// The first occurrence at or after the position asked for last.
+    found: Option<usize>,
+}
+
+impl<'t> NextMatch<'t> {
+    pub fn new(text: &'t str, pattern: &'static str) -> Self {
+        NextMatch {
+            text,
+            pattern,
+            found: text.find(pattern),
+        }
+    }
+
+    /// The first occurrence at or after `at`, which must not be smaller than in the call before.
+    pub fn at_or_after(&mut self, at: usize) -> Option<usize> {
+        if self.found.is_some_and(|f| f < at) {
+            self.found = self.text[at..].find(self.pattern).map(|p| p + at);
+        }
+        self.found
     }
 }
 

@@ -24,6 +24,12 @@ pub use raw::{InvalidExample, Options};
 use error::Located;
 use raw::Ctx;
 
+/// The deepest nesting the parser accepts, counted twice over: field levels in a body (a top-level field
+/// is at depth 1), and wrappers around a type (`list<…>`, `…[]`, `map<string, …>`). Real pages nest
+/// fewer than 20 levels. Deeper input is an error naming its line (`nesting deeper than …`), so the
+/// parser and the schema writer, which recurse once per level, never run out of stack.
+pub const MAX_DEPTH: usize = 32;
+
 /// A parsed page and what the parser was unsure about.
 #[derive(Debug, Clone)]
 pub struct Parsed {

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::common::{is_separator, pipe_cells};
 use super::error::Located;
 use super::raw::{Ctx, RawBody, Row};
-use super::section::{role_at, Picked};
+use super::section::{roles_at, Picked};
 
 /// Where a field table's columns are, from its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,9 +72,10 @@ pub fn rows(
         let line = lines[i];
         let t = line.trim();
         if continues && !t.is_empty() {
-            let last = out.last_mut().expect("a row precedes a continuation");
-            let joined = format!("{}\n{t}", last.cells.pop().unwrap_or_default());
-            last.cells.push(joined);
+            let row = out.last_mut().expect("a row precedes a continuation");
+            let cell = row.cells.last_mut().expect("a row has a cell");
+            cell.push('\n');
+            cell.push_str(t);
             continues = line.ends_with("  ");
             i += 1;
             continue;
@@ -140,7 +141,8 @@ pub fn bodies(
     example: impl Fn(&[&str], usize, &mut Ctx) -> Result<Option<Value>, Located>,
 ) -> Result<(RawBody, Option<RawBody>), Located> {
     let tables = headers(lines);
-    let roles: Vec<_> = tables.iter().map(|&(i, _)| role_at(lines, i)).collect();
+    let header_lines: Vec<usize> = tables.iter().map(|&(i, _)| i).collect();
+    let roles = roles_at(lines, &header_lines);
     let picked = Picked::from_roles(&roles, api);
     for &i in &picked.further {
         ctx.warn(

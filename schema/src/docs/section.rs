@@ -32,13 +32,23 @@ pub fn role_of(heading: &str) -> Role {
     }
 }
 
-/// The role of a table starting at line index `at`: from the nearest `#` heading above it.
-pub fn role_at(lines: &[&str], at: usize) -> Role {
-    lines[..at.min(lines.len())]
+/// The roles of tables starting at the line indices `starts` (in page order), each from the nearest `#`
+/// heading above it, in one pass over the lines.
+pub fn roles_at(lines: &[&str], starts: &[usize]) -> Vec<Role> {
+    let mut heading: Option<&str> = None;
+    let mut next_line = 0;
+    starts
         .iter()
-        .rev()
-        .find(|l| l.starts_with('#'))
-        .map_or(Role::Body, |h| role_of(h))
+        .map(|&start| {
+            for line in &lines[next_line..start.clamp(next_line, lines.len())] {
+                if line.starts_with('#') {
+                    heading = Some(*line);
+                }
+            }
+            next_line = next_line.max(start.min(lines.len()));
+            heading.map_or(Role::Body, role_of)
+        })
+        .collect()
 }
 
 /// The method and path of a server API page, from its `HTTP URL` / `HTTP Method` rows in any rendering.
@@ -79,9 +89,17 @@ mod tests {
         assert_eq!(role_of("### 请求体"), Role::Request);
         assert_eq!(role_of("### 查询参数"), Role::Parameters);
         assert_eq!(role_of("## 事件体"), Role::Body);
-        let lines = ["### 路径参数", "", "| 名称 | 类型 | 描述 |"];
-        assert_eq!(role_at(&lines, 2), Role::Parameters);
-        assert_eq!(role_at(&lines, 0), Role::Body);
+        let lines = [
+            "| a | b |",
+            "### 路径参数",
+            "| 名称 | 类型 | 描述 |",
+            "## 响应体",
+            "|",
+        ];
+        assert_eq!(
+            roles_at(&lines, &[0, 2, 4]),
+            [Role::Body, Role::Parameters, Role::Response]
+        );
     }
 
     #[test]

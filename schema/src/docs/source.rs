@@ -4,12 +4,12 @@
 use super::cell::{clean_label, parse_cell_with_items, unescape};
 use super::common::{
     attribute, decode_entities, drop_doc_links, event_meta, front_matter, pipe_cells, strip_tags,
-    LineIndex,
+    LineIndex, NextMatch,
 };
 use super::error::Located;
 use super::model::{EnumItem, EventMeta, Permission, Rendering};
 use super::raw::{required_cell, Ctx, Depth, RawBody, RawPage, Row};
-use super::section::{role_at, Picked, Role};
+use super::section::{roles_at, Picked};
 
 /// Parses a page in the doc source rendering; `api` says whether it documents a server API.
 pub fn parse(text: &str, api: bool, ctx: &mut Ctx) -> Result<RawPage, Located> {
@@ -18,10 +18,11 @@ pub fn parse(text: &str, api: bool, ctx: &mut Ctx) -> Result<RawPage, Located> {
     let (fm_title, update_time, body_start) = front_matter(&lines);
     let (heading_title, description) = title_and_description(&lines[body_start..]);
     let tables = body_tables(text, &index)?;
-    let roles: Vec<Role> = tables
+    let table_lines: Vec<usize> = tables
         .iter()
-        .map(|&(open, _)| role_at(&lines, index.line(open) - 1))
+        .map(|&(open, _)| index.line(open) - 1)
         .collect();
+    let roles = roles_at(&lines, &table_lines);
     let picked = Picked::from_roles(&roles, api);
     for &i in &picked.further {
         ctx.warn(
@@ -122,11 +123,17 @@ fn parse_rows(
     };
     let (description_col, required_col) = columns(&table[start..from]);
     while let Some(open) = table[from..].find("<md-dt-tr").map(|p| p + from) {
-        let (line, col) = index.position(text, open);
+        let line = index.line(open);
+        // The column is counted only for an error: counting it for every row of a long line would read
+        // the line again for each row.
+        let error = |message: String| {
+            let (line, col) = index.position(text, open);
+            Located::new(line, col, message)
+        };
         let tag_end = table[open..]
             .find('>')
             .map(|p| p + open)
-            .ok_or_else(|| Located::new(line, col, "unclosed <md-dt-tr tag"))?;
+            .ok_or_else(|| error("unclosed <md-dt-tr tag".into()))?;
         let tag = &table[open..tag_end];
         let close = table[tag_end..].find("</md-dt-tr>").map(|p| p + tag_end);
         let next_open = table[tag_end..].find("<md-dt-tr").map(|p| p + tag_end);
@@ -135,38 +142,32 @@ fn parse_rows(
             (c, _) => c,
         }
         .ok_or_else(|| {
-            Located::new(
-                line,
-                col,
-                "unclosed <md-dt-tr>: no </md-dt-tr> before the next row or the end of the table",
+            error(
+                "unclosed <md-dt-tr>: no </md-dt-tr> before the next row or the end of the table"
+                    .into(),
             )
         })?;
         let level = attribute(tag, "level")
-            .ok_or_else(|| Located::new(line, col, "a body row without level=\"N\""))?;
+            .ok_or_else(|| error("a body row without level=\"N\"".into()))?;
         let level: usize = level
             .trim()
             .parse()
-            .map_err(|_| Located::new(line, col, format!("level=\"{level}\" is not a number")))?;
+            .map_err(|_| error(format!("level=\"{level}\" is not a number")))?;
         let cells = row_cells(&table[tag_end + 1..close]);
         if cells.len() < 3 || cells.len() <= description_col {
-            return Err(Located::new(
-                line,
-                col,
-                format!(
-                    "a body row needs {} cells (name, type, description), found {}",
-                    (description_col + 1).max(3),
-                    cells.len()
-                ),
-            ));
+            return Err(error(format!(
+                "a body row needs {} cells (name, type, description), found {}",
+                (description_col + 1).max(3),
+                cells.len()
+            )));
         }
         let name = unescape(strip_tags(&cells[0]).trim());
         let doc_type = unescape(decode_entities(&strip_tags(&cells[1])).trim());
         if name.is_empty() {
-            return Err(Located::new(line, col, "a body row without a field name"));
+            return Err(error("a body row without a field name".into()));
         }
         let (description, items) = description_text(&cells[description_col]);
-        let cell =
-            parse_cell_with_items(&description, items).map_err(|m| Located::new(line, col, m))?;
+        let cell = parse_cell_with_items(&description, items).map_err(error)?;
         rows.push(Row {
             name,
             doc_type,
@@ -203,25 +204,26 @@ fn row_cells(row: &str) -> Vec<String> {
 fn description_text(html: &str) -> (String, Vec<EnumItem>) {
     let mut items = Vec::new();
     let mut out = String::with_capacity(html.len());
-    let mut rest = html;
+    let mut enum_items = NextMatch::new(html, "<md-enum-item");
+    let mut perms = NextMatch::new(html, "<md-perm");
+    let mut at = 0;
     loop {
-        let item = rest.find("<md-enum-item");
-        let perm = rest.find("<md-perm");
-        let (pos, close_tag) = match (item, perm) {
+        let (pos, close_tag) = match (enum_items.at_or_after(at), perms.at_or_after(at)) {
             (Some(i), Some(p)) if p < i => (p, "</md-perm>"),
             (Some(i), _) => (i, "</md-enum-item>"),
             (None, Some(p)) => (p, "</md-perm>"),
             (None, None) => break,
         };
-        out.push_str(&rest[..pos]);
-        let Some(tag_end) = rest[pos..].find('>').map(|p| p + pos) else {
+        out.push_str(&html[at..pos]);
+        at = pos;
+        let Some(tag_end) = html[pos..].find('>').map(|p| p + pos) else {
             break;
         };
-        let tag = &rest[pos..tag_end];
-        let inner_end = rest[tag_end..]
+        let tag = &html[pos..tag_end];
+        let inner_end = html[tag_end..]
             .find(close_tag)
-            .map_or(rest.len(), |p| p + tag_end);
-        let inner = strip_tags(&rest[tag_end + 1..inner_end]);
+            .map_or(html.len(), |p| p + tag_end);
+        let inner = strip_tags(&html[tag_end + 1..inner_end]);
         let inner = inner.trim();
         if close_tag == "</md-enum-item>" {
             items.push(EnumItem {
@@ -237,9 +239,9 @@ fn description_text(html: &str) -> (String, Vec<EnumItem>) {
             };
             out.push_str(&format!(" `{scope}` {label} "));
         }
-        rest = &rest[(inner_end + close_tag.len()).min(rest.len())..];
+        at = (inner_end + close_tag.len()).min(html.len());
     }
-    out.push_str(rest);
+    out.push_str(&html[at..]);
     let text = decode_entities(&strip_tags(
         &out.replace("<br>", "\n").replace("<br/>", "\n"),
     ));

@@ -1,7 +1,8 @@
 //! Builds the field tree from rows: from explicit levels, or, where the rendering lost the depth, from the
 //! page's example JSON and from named types already seen on the page.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use serde_json::Value;
 
@@ -9,49 +10,71 @@ use super::error::Located;
 use super::model::Field;
 use super::raw::{Ctx, Depth, Row};
 use super::types::DocType;
+use super::MAX_DEPTH;
 
-/// An arena node: a row and the indices of its children.
+/// An arena node: a row, its children and its depth (1 for a top-level row).
 struct Node {
     row: Row,
-    children: Vec<usize>,
+    children: Children,
+    depth: usize,
 }
 
-/// The rows as a tree (children in page order).
+/// The children of a node, or the top-level rows: in page order, and by name.
+#[derive(Default)]
+struct Children {
+    ids: Vec<usize>,
+    by_name: HashMap<String, usize>,
+}
+
+/// The rows as a tree (children in page order), never deeper than [`MAX_DEPTH`].
+#[derive(Default)]
 struct Arena {
     nodes: Vec<Node>,
-    roots: Vec<usize>,
+    roots: Children,
 }
 
 impl Arena {
-    fn children_of(&self, parent: Option<usize>) -> &[usize] {
+    fn children_of(&self, parent: Option<usize>) -> &Children {
         match parent {
             Some(p) => &self.nodes[p].children,
             None => &self.roots,
         }
     }
 
-    fn add(&mut self, parent: Option<usize>, row: Row) -> usize {
+    /// Adds `row` under `parent`; an error when that puts it deeper than [`MAX_DEPTH`].
+    fn add(&mut self, parent: Option<usize>, row: Row) -> Result<usize, Located> {
+        let depth = parent.map_or(1, |p| self.nodes[p].depth + 1);
+        if depth > MAX_DEPTH {
+            return Err(Located::new(
+                row.line,
+                1,
+                format!(
+                    "nesting deeper than {MAX_DEPTH} levels: `{}` would be at level {depth}",
+                    row.name
+                ),
+            ));
+        }
         let id = self.nodes.len();
+        let siblings = match parent {
+            Some(p) => &mut self.nodes[p].children,
+            None => &mut self.roots,
+        };
+        siblings.ids.push(id);
+        siblings.by_name.entry(row.name.clone()).or_insert(id);
         self.nodes.push(Node {
             row,
-            children: Vec::new(),
+            children: Children::default(),
+            depth,
         });
-        match parent {
-            Some(p) => self.nodes[p].children.push(id),
-            None => self.roots.push(id),
-        }
-        id
+        Ok(id)
     }
 
     fn child_named(&self, parent: Option<usize>, name: &str) -> Option<usize> {
-        self.children_of(parent)
-            .iter()
-            .copied()
-            .find(|&c| self.nodes[c].row.name == name)
+        self.children_of(parent).by_name.get(name).copied()
     }
 
     fn into_fields(mut self) -> Vec<Field> {
-        let roots = std::mem::take(&mut self.roots);
+        let roots = std::mem::take(&mut self.roots.ids);
         let mut slots: Vec<Option<Node>> = self.nodes.into_iter().map(Some).collect();
         roots
             .into_iter()
@@ -60,10 +83,12 @@ impl Arena {
     }
 }
 
+/// Takes a node and its descendants out of the arena; recurses once per level, at most [`MAX_DEPTH`].
 fn take_field(slots: &mut [Option<Node>], id: usize) -> Field {
     let node = slots[id].take().expect("each node has one parent");
     let children = node
         .children
+        .ids
         .iter()
         .map(|&c| take_field(slots, c))
         .collect();
@@ -109,10 +134,7 @@ fn duplicate(row: &Row, first: &Row) -> Located {
 /// Explicit levels: each row's parent is the last row one level up; a jump of more than one level is an
 /// error.
 fn from_levels(rows: Vec<Row>, ctx: &mut Ctx) -> Result<Arena, Located> {
-    let mut arena = Arena {
-        nodes: Vec::new(),
-        roots: Vec::new(),
-    };
+    let mut arena = Arena::default();
     let mut stack: Vec<usize> = Vec::new();
     for row in rows {
         let Depth::Exact(level) = row.depth else {
@@ -133,7 +155,8 @@ fn from_levels(rows: Vec<Row>, ctx: &mut Ctx) -> Result<Arena, Located> {
         let parent = stack.last().copied();
         if let Some(p) = parent {
             let parent_row = &arena.nodes[p].row;
-            if arena.nodes[p].children.is_empty() && object_part(&parent_row.doc_type).is_none() {
+            if arena.nodes[p].children.ids.is_empty() && object_part(&parent_row.doc_type).is_none()
+            {
                 ctx.warn(
                     row.line,
                     format!(
@@ -146,7 +169,7 @@ fn from_levels(rows: Vec<Row>, ctx: &mut Ctx) -> Result<Arena, Located> {
         if let Some(first) = arena.child_named(parent, &row.name) {
             return Err(duplicate(&row, &arena.nodes[first].row));
         }
-        let id = arena.add(parent, row);
+        let id = arena.add(parent, row)?;
         stack.push(id);
     }
     Ok(arena)
@@ -161,7 +184,19 @@ struct Open<'v> {
     node: Option<usize>,
     example: Option<&'v serde_json::Map<String, Value>>,
     /// Children still expected, when the same named type was listed before.
-    expected: Option<VecDeque<String>>,
+    expected: Option<Expected>,
+}
+
+/// The children a named type listed the first time it was seen, and how many of them came again.
+struct Expected {
+    names: Rc<[String]>,
+    next: usize,
+}
+
+impl Expected {
+    fn front(&self) -> Option<&str> {
+        self.names.get(self.next).map(String::as_str)
+    }
 }
 
 /// How well a row fits under an open object, best last.
@@ -181,8 +216,8 @@ enum Fit {
 
 struct Recovery<'v> {
     root_example: Option<&'v serde_json::Map<String, Value>>,
-    /// Children of named types whose definition is complete.
-    known: HashMap<String, Vec<String>>,
+    /// Children of named types whose definition is complete (shared by every later use of the type).
+    known: HashMap<String, Rc<[String]>>,
 }
 
 impl<'v> Recovery<'v> {
@@ -194,10 +229,7 @@ impl<'v> Recovery<'v> {
     }
 
     fn run(mut self, rows: Vec<Row>, ctx: &mut Ctx) -> Result<Arena, Located> {
-        let mut arena = Arena {
-            nodes: Vec::new(),
-            roots: Vec::new(),
-        };
+        let mut arena = Arena::default();
         let mut stack: Vec<Open<'v>> = vec![Open {
             node: None,
             example: self.root_example,
@@ -268,8 +300,8 @@ impl<'v> Recovery<'v> {
             }
             let parent = &mut stack[chosen];
             if let Some(expected) = parent.expected.as_mut() {
-                if expected.front() == Some(&row.name) {
-                    expected.pop_front();
+                if expected.front() == Some(row.name.as_str()) {
+                    expected.next += 1;
                 }
             }
             let child_example = parent
@@ -278,12 +310,13 @@ impl<'v> Recovery<'v> {
                 .and_then(first_object);
             let parent_node = parent.node;
             let opens = object_part(&row.doc_type);
-            let id = arena.add(parent_node, row);
+            let id = arena.add(parent_node, row)?;
             if let Some(object) = opens {
                 let expected = match &object {
-                    DocType::Named(name) => {
-                        self.known.get(name).map(|c| c.iter().cloned().collect())
-                    }
+                    DocType::Named(name) => self.known.get(name).map(|names| Expected {
+                        names: Rc::clone(names),
+                        next: 0,
+                    }),
                     _ => None,
                 };
                 stack.push(Open {
@@ -313,9 +346,10 @@ impl<'v> Recovery<'v> {
             );
         }
         if let Some(DocType::Named(name)) = object_part(&node.row.doc_type) {
-            if !node.children.is_empty() && !self.known.contains_key(&name) {
+            if !node.children.ids.is_empty() && !self.known.contains_key(&name) {
                 let names = node
                     .children
+                    .ids
                     .iter()
                     .map(|&c| arena.nodes[c].row.name.clone())
                     .collect();
@@ -330,7 +364,7 @@ fn fit(arena: &Arena, open: &Open, name: &str) -> Fit {
         return Fit::No;
     }
     if let Some(expected) = &open.expected {
-        return if expected.front().map(String::as_str) == Some(name) {
+        return if expected.front() == Some(name) {
             Fit::Expected
         } else {
             Fit::No

@@ -1,5 +1,8 @@
 //! The type column: `string`, `int64`, `app_scope[]`, `list<x>`, `map<string, x>`, `-`, named types.
 
+use super::cell::shorten;
+use super::MAX_DEPTH;
+
 /// A parsed doc type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DocType {
@@ -20,45 +23,10 @@ pub enum DocType {
 }
 
 impl DocType {
-    /// Parses the type as the page writes it (already unescaped).
+    /// Parses the type as the page writes it (already unescaped). A type wrapped more than
+    /// [`MAX_DEPTH`] times (`string[][]…`, `list<list<…>>`) is an error.
     pub fn parse(text: &str) -> Result<DocType, String> {
-        let t = text.trim();
-        if let Some(inner) = t.strip_suffix("[]") {
-            return Ok(DocType::Array(Box::new(DocType::parse(inner)?)));
-        }
-        if let Some(base) = t.strip_suffix(')').and_then(|r| r.split_once('(')) {
-            return qualified(t, base.0, base.1);
-        }
-        let lower = t.to_ascii_lowercase();
-        for prefix in ["list<", "array<"] {
-            if let Some(inner) = lower.strip_prefix(prefix).and_then(|r| r.strip_suffix('>')) {
-                let inner = &t[t.len() - inner.len() - 1..t.len() - 1];
-                return Ok(DocType::Array(Box::new(DocType::parse(inner)?)));
-            }
-        }
-        if let Some(inner) = lower.strip_prefix("map<").and_then(|r| r.strip_suffix('>')) {
-            let inner = &t[4..4 + inner.len()];
-            let (key, value) = inner.split_once(',').ok_or_else(|| {
-                format!("unknown type syntax `{t}`: a map needs `map<key, value>`")
-            })?;
-            if DocType::parse(key)? != DocType::String {
-                return Err(format!(
-                    "unknown type syntax `{t}`: map keys must be strings"
-                ));
-            }
-            return Ok(DocType::Map(Box::new(DocType::parse(value)?)));
-        }
-        Ok(match lower.as_str() {
-            "string" => DocType::String,
-            "int" | "int32" | "int64" | "long" | "integer" => DocType::Integer,
-            "float" | "double" | "number" => DocType::Number,
-            "boolean" | "bool" => DocType::Boolean,
-            "object" | "-" | "/" => DocType::Object,
-            "list" | "array" => DocType::Array(Box::new(DocType::Any)),
-            "union" | "interface" | "any" => DocType::Any,
-            _ if is_type_name(t) => DocType::Named(t.to_string()),
-            _ => return Err(format!("unknown type syntax `{t}`")),
-        })
+        parse_at(text, 0)
     }
 
     /// The object type a row of this type opens for child rows, if any (arrays and maps look through).
@@ -71,9 +39,63 @@ impl DocType {
     }
 }
 
+/// Parses a type found inside `depth` wrappers; each wrapper parses its inside one level deeper.
+fn parse_at(text: &str, depth: usize) -> Result<DocType, String> {
+    let t = text.trim();
+    if depth > MAX_DEPTH {
+        return Err(format!(
+            "nesting deeper than {MAX_DEPTH} levels in a type (`{}`)",
+            shorten(t)
+        ));
+    }
+    let inside = |inner: &str| parse_at(inner, depth + 1);
+    if let Some(inner) = t.strip_suffix("[]") {
+        return Ok(DocType::Array(Box::new(inside(inner)?)));
+    }
+    if let Some((base, storage)) = t.strip_suffix(')').and_then(|r| r.split_once('(')) {
+        return qualified(t, inside(base).ok(), storage);
+    }
+    for prefix in ["list<", "array<"] {
+        if let Some(inner) = strip_prefix_ignoring_case(t, prefix).and_then(|r| r.strip_suffix('>'))
+        {
+            return Ok(DocType::Array(Box::new(inside(inner)?)));
+        }
+    }
+    if let Some(inner) = strip_prefix_ignoring_case(t, "map<").and_then(|r| r.strip_suffix('>')) {
+        let (key, value) = inner
+            .split_once(',')
+            .ok_or_else(|| format!("unknown type syntax `{t}`: a map needs `map<key, value>`"))?;
+        if inside(key)? != DocType::String {
+            return Err(format!(
+                "unknown type syntax `{t}`: map keys must be strings"
+            ));
+        }
+        return Ok(DocType::Map(Box::new(inside(value)?)));
+    }
+    Ok(match t.to_ascii_lowercase().as_str() {
+        "string" => DocType::String,
+        "int" | "int32" | "int64" | "long" | "integer" => DocType::Integer,
+        "float" | "double" | "number" => DocType::Number,
+        "boolean" | "bool" => DocType::Boolean,
+        "object" | "-" | "/" => DocType::Object,
+        "list" | "array" => DocType::Array(Box::new(DocType::Any)),
+        "union" | "interface" | "any" => DocType::Any,
+        _ if is_type_name(t) => DocType::Named(t.to_string()),
+        _ => return Err(format!("unknown type syntax `{t}`")),
+    })
+}
+
+/// `t` without `prefix`, which it starts with in any ASCII case (`List<`, `MAP<`).
+fn strip_prefix_ignoring_case<'t>(t: &'t str, prefix: &str) -> Option<&'t str> {
+    let head = t.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &t[prefix.len()..])
+}
+
 /// `number(float)`, `int(64)`: a scalar with its storage in parentheses, read as the scalar.
-fn qualified(t: &str, base: &str, storage: &str) -> Result<DocType, String> {
-    let scalar = DocType::parse(base).ok().filter(|b| {
+/// `base` is the type before the parentheses, if it parsed.
+fn qualified(t: &str, base: Option<DocType>, storage: &str) -> Result<DocType, String> {
+    let scalar = base.filter(|b| {
         matches!(
             b,
             DocType::Integer | DocType::Number | DocType::String | DocType::Boolean
