@@ -8,9 +8,10 @@ use quote::format_ident;
 /// The widest line a call is laid out to.
 const WIDTH: usize = 100;
 
-/// One entry of a call's braces, with the doc lines that go before it.
+/// One entry of a call's braces, with the doc lines and attributes (`#[cfg(…)]`) that go before it.
 pub struct Entry {
     pub docs: Vec<String>,
+    pub attrs: Vec<String>,
     pub text: String,
 }
 
@@ -18,6 +19,7 @@ impl Entry {
     pub fn plain(text: String) -> Entry {
         Entry {
             docs: Vec::new(),
+            attrs: Vec::new(),
             text,
         }
     }
@@ -37,7 +39,9 @@ pub fn call(path: &str, name: &str, entries: &[Entry], wrap: Wrap) -> String {
     let open = format!("{path}!({name} {{");
     let inline: Vec<&str> = entries.iter().map(|e| e.text.as_str()).collect();
     let one_line = format!("{open} {} }});\n", inline.join(", "));
-    let documented = entries.iter().any(|e| !e.docs.is_empty());
+    let documented = entries
+        .iter()
+        .any(|e| !e.docs.is_empty() || !e.attrs.is_empty());
     if entries.is_empty() {
         return format!("{open}}});\n");
     }
@@ -66,6 +70,9 @@ pub fn call(path: &str, name: &str, entries: &[Entry], wrap: Wrap) -> String {
                 for doc in &entry.docs {
                     let space = if doc.is_empty() { "" } else { " " };
                     text.push_str(&format!("    ///{space}{doc}\n"));
+                }
+                for attr in &entry.attrs {
+                    text.push_str(&format!("    {attr}\n"));
                 }
                 text.push_str(&format!("    {},\n", entry.text));
             }
@@ -145,11 +152,13 @@ mod tests {
     fn documented_entries_take_a_line_each() {
         let entries = vec![Entry {
             docs: vec!["Registers it.".to_owned()],
+            attrs: vec!["#[cfg(feature = \"a\")]".to_owned()],
             text: "on_a: a::v1::A".to_owned(),
         }];
         assert_eq!(
             call("crate::dispatch::handlers", "DispatcherExt", &entries, Wrap::Lines),
-            "crate::dispatch::handlers!(DispatcherExt {\n    /// Registers it.\n    on_a: a::v1::A,\n});\n"
+            "crate::dispatch::handlers!(DispatcherExt {\n    /// Registers it.\n    \
+             #[cfg(feature = \"a\")]\n    on_a: a::v1::A,\n});\n"
         );
     }
 

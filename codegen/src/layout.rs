@@ -10,7 +10,7 @@ use quote::quote;
 
 use crate::calls::{call, Entry, Wrap};
 use crate::emit;
-use crate::model::{Module, TypeDef};
+use crate::model::{Module, StructDef, TypeDef};
 use crate::{Error, GeneratedFile, Layout};
 
 /// The crate docs of `lark-events`, the crate generated in this repository.
@@ -45,16 +45,19 @@ pub fn files(modules: &[Module], layout: &Layout) -> Result<Vec<GeneratedFile>, 
             render(quote!(#![doc = #doc] #mods))?,
         );
     }
-    let mods = module_declarations(services.keys());
+    let mods = service_declarations(services.keys());
     let services_mod = render(quote! {
         //! One module per service and version, and the typed handler registration of their events.
         #mods
     })?;
     files.insert(
         "src/services/mod.rs".to_owned(),
-        services_mod + &handlers(modules),
+        services_mod + &handlers(modules) + &any_event(modules),
     );
-    files.insert("Cargo.toml".to_owned(), cargo_toml(layout));
+    files.insert(
+        "Cargo.toml".to_owned(),
+        cargo_toml(layout, services.keys().copied()),
+    );
     files.insert("src/lib.rs".to_owned(), render(lib(layout))?);
     Ok(files
         .into_iter()
@@ -63,6 +66,15 @@ pub fn files(modules: &[Module], layout: &Layout) -> Result<Vec<GeneratedFile>, 
             contents,
         })
         .collect())
+}
+
+/// `pub mod service;` for each service, each behind the cargo feature of its name.
+fn service_declarations<'a>(names: impl IntoIterator<Item = &'a &'a str>) -> TokenStream {
+    let names = names.into_iter().map(|name| {
+        let ident = Ident::new(name, Span::call_site());
+        quote!(#[cfg(feature = #name)] pub mod #ident;)
+    });
+    quote!(#(#names)*)
 }
 
 fn module_declarations<'a>(names: impl IntoIterator<Item = &'a &'a str>) -> TokenStream {
@@ -74,22 +86,17 @@ fn module_declarations<'a>(names: impl IntoIterator<Item = &'a &'a str>) -> Toke
 
 /// The `dispatch::handlers!` call: one `on_…` method per event of every module.
 fn handlers(modules: &[Module]) -> String {
-    let entries: Vec<Entry> = modules
-        .iter()
-        .flat_map(|module| {
-            module.types.iter().filter_map(move |def| {
-                let TypeDef::Struct(def) = def else {
-                    return None;
-                };
-                let event = def.event.as_ref()?;
-                let path = format!("{}::{}::{}", module.service, module.version, def.name);
-                Some(Entry {
-                    docs: vec![format!(
-                        "Registers the handler of [`{path}`] events (`{}`).",
-                        event.event_type
-                    )],
-                    text: format!("{}: {path}", event.handler_method),
-                })
+    let entries: Vec<Entry> = events(modules)
+        .filter_map(|(module, def)| {
+            let event = def.event.as_ref()?;
+            let path = format!("{}::{}::{}", module.service, module.version, def.name);
+            Some(Entry {
+                docs: vec![format!(
+                    "Registers the handler of [`{path}`] events (`{}`).",
+                    event.event_type
+                )],
+                attrs: vec![format!("#[cfg(feature = {:?})]", module.service)],
+                text: format!("{}: {path}", event.handler_method),
             })
         })
         .collect();
@@ -101,6 +108,31 @@ fn handlers(modules: &[Module]) -> String {
     )
 }
 
+/// The `any_event::declare!` call: one `AnyEvent` variant per event of every module.
+fn any_event(modules: &[Module]) -> String {
+    let entries: Vec<Entry> = events(modules)
+        .map(|(module, def)| Entry {
+            docs: Vec::new(),
+            attrs: vec![format!("#[cfg(feature = {:?})]", module.service)],
+            text: format!(
+                "{}: {}::{}::{}",
+                def.name, module.service, module.version, def.name
+            ),
+        })
+        .collect();
+    call("crate::any_event::declare", "AnyEvent", &entries, Wrap::Lines)
+}
+
+/// Every event struct of every module, with its module.
+fn events(modules: &[Module]) -> impl Iterator<Item = (&Module, &StructDef)> {
+    modules.iter().flat_map(|module| {
+        module.types.iter().filter_map(move |def| match def {
+            TypeDef::Struct(def) if def.event.is_some() => Some((module, def)),
+            _ => None,
+        })
+    })
+}
+
 fn render(tokens: TokenStream) -> Result<String, Error> {
     emit::source_file(tokens).map_err(|err| Error::Emit {
         module: "mod.rs".to_owned(),
@@ -109,29 +141,51 @@ fn render(tokens: TokenStream) -> Result<String, Error> {
 }
 
 fn lib(layout: &Layout) -> TokenStream {
-    let docs = match layout {
-        Layout::InRepo => IN_REPO_DOCS,
-        Layout::Standalone { .. } => STANDALONE_DOCS,
+    let (docs, doctest_feature) = match layout {
+        Layout::InRepo => (IN_REPO_DOCS, Some(DOCTEST_FEATURE)),
+        Layout::Standalone { .. } => (STANDALONE_DOCS, None),
     };
-    let docs = docs.trim_end().lines().map(|line| {
-        let text = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#![doc = #text])
-    });
+    let docs = doc_lines(docs, doctest_feature);
     quote! {
         #(#docs)*
         #[cfg(feature = "webhook")]
         pub use lark_runtime::webhook;
         #[cfg(feature = "ws")]
         pub use lark_runtime::ws;
-        pub use lark_runtime::{dispatch, envelope, wire, Event};
+        pub use lark_runtime::{any_event, dispatch, envelope, wire, Event};
         #[rustfmt::skip]
         mod services;
         pub use services::*;
     }
+}
+
+/// The service whose types the in-repo crate docs' examples use.
+const DOCTEST_FEATURE: &str = "application";
+
+/// The crate docs as `#![doc]` lines. With `doctest_feature`, each code block opens as a doctest
+/// when that feature is on and as `ignore` when it is off, so `cargo test` passes with any features.
+fn doc_lines(docs: &str, doctest_feature: Option<&str>) -> Vec<TokenStream> {
+    let mut in_code = false;
+    let mut lines = Vec::new();
+    for line in docs.trim_end().lines() {
+        let text = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        let fence = line.starts_with("```");
+        match doctest_feature {
+            Some(feature) if fence && !in_code => {
+                lines.push(quote!(#![cfg_attr(feature = #feature, doc = #text)]));
+                lines.push(quote!(#![cfg_attr(not(feature = #feature), doc = " ```ignore")]));
+            }
+            _ => lines.push(quote!(#![doc = #text])),
+        }
+        if fence {
+            in_code = !in_code;
+        }
+    }
+    lines
 }
 
 /// The runtime's features, forwarded so that users name only the generated crate.
@@ -146,7 +200,16 @@ ws = [\"lark-runtime/ws\"]
 ws-test-server = [\"ws\", \"lark-runtime/ws-test-server\"]
 ";
 
-fn cargo_toml(layout: &Layout) -> String {
+fn cargo_toml<'a>(layout: &Layout, services: impl Iterator<Item = &'a str>) -> String {
+    let services: Vec<&str> = services.collect();
+    let mut features = String::from(
+        "# One feature per service: enable the ones you use (`full` enables all).\n",
+    );
+    for service in &services {
+        features.push_str(&format!("{service} = []\n"));
+    }
+    let all: Vec<String> = services.iter().map(|s| format!("{s:?}")).collect();
+    features.push_str(&format!("full = [{}]\n", all.join(", ")));
     let package = match layout {
         Layout::InRepo => "name = \"lark-events\"\n\
              version = \"0.1.0\"\n\
@@ -173,7 +236,7 @@ fn cargo_toml(layout: &Layout) -> String {
         ),
     };
     format!(
-        "{header}[package]\n{package}\n[features]\ndefault = []\n{RUNTIME_FEATURES}\n\
+        "{header}[package]\n{package}\n[features]\ndefault = []\n{features}{RUNTIME_FEATURES}\n\
          [dependencies]\n\
          lark-runtime = {{ path = \"{runtime_path}\", version = \"0.1.0\" }}\n\
          serde_json = \"1\"\n{workspace}",

@@ -68,13 +68,6 @@ pub enum Error {
     /// A schema that does not follow `schema/README.md`.
     #[error("{file}: {message}")]
     Schema { file: String, message: String },
-    /// One type name with two different shapes (`file:line` of each page row).
-    #[error("type {name} has two different shapes: {first} and {second}")]
-    Conflict {
-        name: String,
-        first: String,
-        second: String,
-    },
     /// `schema/variant-names.json` is not a valid naming table.
     #[error("variant-names.json: {0}")]
     VariantNames(String),
@@ -92,20 +85,41 @@ impl Error {
     }
 }
 
+/// The files of the crate, and what generation repaired or left out to get them.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub files: Vec<GeneratedFile>,
+    /// One line per repair (types merged or renamed) and per page left out, naming the page and line.
+    pub warnings: Vec<String>,
+    /// Every event the crate has a struct for, in event type order.
+    pub events: Vec<EventEntry>,
+}
+
 /// Generates every file of the crate from the schemas. Deterministic: the same input gives the same
-/// files, byte for byte, in the same order.
-pub fn generate(schemas: &[SchemaFile], config: &Config) -> Result<Vec<GeneratedFile>, Error> {
+/// files, byte for byte, in the same order. Imperfect pages never stop it: what cannot be generated
+/// as documented is repaired or left out, with a warning. Only a broken `variant-names.json` or a bug
+/// in this crate is an error.
+pub fn generate(schemas: &[SchemaFile], config: &Config) -> Result<Generated, Error> {
     let names = match &config.variant_names {
         Some(text) => variants::VariantNames::parse(text).map_err(Error::VariantNames)?,
         None => variants::VariantNames::default(),
     };
+    let mut warnings = Vec::new();
     let mut pages = Vec::new();
     for file in schemas {
-        pages.extend(page::Page::read(file)?);
+        match page::Page::read(file) {
+            Ok(page) => pages.extend(page),
+            Err(err) => warnings.push(format!("{err}; left out")),
+        }
     }
     let chosen = page::choose(pages);
-    let modules = resolve::modules(&chosen, &names)?;
-    layout::files(&modules, &config.layout)
+    let mut events = Vec::new();
+    let modules = resolve::modules(&chosen, &names, &mut warnings, &mut events);
+    Ok(Generated {
+        files: layout::files(&modules, &config.layout)?,
+        warnings,
+        events,
+    })
 }
 
 /// One event the generated crate provides.
@@ -115,31 +129,6 @@ pub struct EventEntry {
     pub event_type: String,
     /// The struct's path from the crate root, e.g. `application::v6::P2ApplicationAppVersionPublishApplyV6`.
     pub path: String,
-}
-
-/// The events that [`generate`] gives a struct to, in event type order.
-pub fn events(schemas: &[SchemaFile]) -> Result<Vec<EventEntry>, Error> {
-    let mut pages = Vec::new();
-    for file in schemas {
-        pages.extend(page::Page::read(file)?);
-    }
-    page::choose(pages)
-        .into_iter()
-        .map(|chosen| {
-            let page = chosen.page;
-            let names = naming::event_names(&page.event_type).ok_or_else(|| {
-                Error::schema(
-                    page.schema_file,
-                    format!("event type {:?} names no service", page.event_type),
-                )
-            })?;
-            Ok(EventEntry {
-                path: format!(
-                    "{}::{}::{}",
-                    names.service, names.version, names.struct_name
-                ),
-                event_type: page.event_type,
-            })
-        })
-        .collect()
+    /// The page it was generated from.
+    pub page: String,
 }

@@ -144,25 +144,55 @@ impl TypeDef {
         }
     }
 
-    /// For two enums of one name whose listed values agree where both list them, and one lists every
-    /// value of the other: the one that lists more. Value lists grow from one version of a page to the
-    /// next, and both enums keep unlisted values, so the larger one decodes everything the smaller does.
-    pub fn wider_enum<'s>(&'s self, other: &'s TypeDef) -> Option<&'s TypeDef> {
-        let (TypeDef::Enum(left), TypeDef::Enum(right)) = (self, other) else {
-            return None;
-        };
-        let covers = |wide: &EnumDef, narrow: &EnumDef| {
-            narrow.variants.iter().all(|v| wide.variants.contains(v))
-        };
-        if left.repr != right.repr {
-            None
-        } else if covers(left, right) {
-            Some(self)
-        } else if covers(right, left) {
-            Some(other)
-        } else {
-            None
+    /// One type that decodes everything either of two same-named types decodes, when they can be
+    /// one: two structs give the union of their fields (a field both list must have one type),
+    /// two enums of one representation or two bit sets the union of their values. `None` for
+    /// shapes that cannot merge (a struct and an enum, a field that is a string in one and an object
+    /// in the other). Every generated field is an `Option` and enums keep unlisted values, so the
+    /// union is as tolerant as either side.
+    pub fn merged(&self, other: &TypeDef) -> Option<TypeDef> {
+        match (self, other) {
+            (TypeDef::Struct(left), TypeDef::Struct(right)) => {
+                let mut merged = left.clone();
+                for field in &right.fields {
+                    match merged.fields.iter().find(|f| f.wire_name == field.wire_name) {
+                        Some(known) if known.ty == field.ty => {}
+                        Some(_) => return None,
+                        None => {
+                            let mut field = field.clone();
+                            field.ident = unique_ident(&merged.fields, &field.ident);
+                            merged.fields.push(field);
+                        }
+                    }
+                }
+                if merged.event.is_none() {
+                    merged.event.clone_from(&right.event);
+                }
+                Some(TypeDef::Struct(merged))
+            }
+            (TypeDef::Enum(left), TypeDef::Enum(right)) if left.repr == right.repr => {
+                let mut merged = left.clone();
+                merged.variants = union_of_values(&left.variants, &right.variants);
+                Some(TypeDef::Enum(merged))
+            }
+            (TypeDef::Flags(left), TypeDef::Flags(right)) => {
+                let mut merged = left.clone();
+                merged.flags = union_of_values(&left.flags, &right.flags);
+                Some(TypeDef::Flags(merged))
+            }
+            _ => None,
         }
+    }
+
+    /// The same type under another name.
+    pub fn renamed(&self, name: &str) -> TypeDef {
+        let mut def = self.clone();
+        match &mut def {
+            TypeDef::Struct(def) => def.name = name.to_owned(),
+            TypeDef::Enum(def) => def.name = name.to_owned(),
+            TypeDef::Flags(def) => def.name = name.to_owned(),
+        }
+        def
     }
 
     pub fn shape(&self) -> Shape<'_> {
@@ -189,4 +219,44 @@ pub struct Module {
     pub version: String,
     /// Every type, in order of first use.
     pub types: Vec<TypeDef>,
+}
+
+/// `ident`, or `ident_2`, `ident_3`… when a field of `fields` already has it.
+fn unique_ident(fields: &[Field], ident: &str) -> String {
+    let base = ident.strip_prefix("r#").unwrap_or(ident);
+    let mut candidate = ident.to_owned();
+    let mut counter = 2;
+    while fields.iter().any(|f| f.ident == candidate) {
+        candidate = format!("{base}_{counter}");
+        counter += 1;
+    }
+    candidate
+}
+
+/// The variants of `left`, then those of `right` whose value `left` does not list; a name taken by
+/// another value gets the value appended (`Unknown`, `Unknown2`).
+fn union_of_values(left: &[Variant], right: &[Variant]) -> Vec<Variant> {
+    let mut union = left.to_vec();
+    for variant in right {
+        if union.iter().any(|v| v.value == variant.value) {
+            continue;
+        }
+        let mut variant = variant.clone();
+        if union.iter().any(|v| v.name == variant.name) {
+            let suffix: String = variant
+                .value
+                .to_string()
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect();
+            variant.name = format!("{}{suffix}", variant.name);
+            let mut counter = 2;
+            while union.iter().any(|v| v.name == variant.name) {
+                variant.name = format!("{}{counter}", variant.name);
+                counter += 1;
+            }
+        }
+        union.push(variant);
+    }
+    union
 }

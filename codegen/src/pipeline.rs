@@ -6,7 +6,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use lark_schema::docs::{self, DocError, Options, Warning};
+use lark_schema::docs::{self, InvalidExample, Options};
 use lark_schema::folder::{self, FolderError};
 use lark_schema::writer;
 
@@ -15,8 +15,6 @@ use crate::{Config, Layout, SchemaFile};
 /// Why `codegen` failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{0}")]
-    Doc(#[from] DocError),
     #[error("{0}")]
     Codegen(#[from] crate::Error),
     #[error("{}: {source}", path.display())]
@@ -116,14 +114,23 @@ fn relative_path(from: &Path, to: &Path) -> PathBuf {
     path
 }
 
-/// Everything `codegen` writes, by absolute path, and the warnings met on the way.
+/// Everything `codegen` writes, by absolute path, and the warnings met on the way (each naming its
+/// page and line): the parser's, the pages it could not read, and codegen's repairs.
 #[derive(Debug, Default)]
 pub struct Output {
     pub files: BTreeMap<PathBuf, String>,
-    pub warnings: Vec<Warning>,
+    pub warnings: Vec<String>,
 }
 
-/// Computes every output file in memory.
+/// How every command reads a page: an example that is not valid JSON is a warning (the example only
+/// feeds the tests), not a reason to leave the page out.
+pub fn options() -> Options {
+    Options {
+        invalid_example: InvalidExample::Warn,
+    }
+}
+
+/// Computes every output file in memory. A page the parser cannot read is left out with a warning.
 pub fn compute(
     docs_dir: &Path,
     target: &Target,
@@ -132,12 +139,20 @@ pub fn compute(
     let mut output = Output::default();
     let mut schemas = Vec::new();
     for page in folder::pages(docs_dir)? {
-        let parsed = docs::parse_file_with(&page, Options::default())?;
+        let parsed = match docs::parse_file_with(&page, options()) {
+            Ok(parsed) => parsed,
+            Err(err) => {
+                output.warnings.push(format!("{err} (page left out)"));
+                continue;
+            }
+        };
         let (value, warnings) = writer::page_schema_with_warnings(&parsed.page);
-        output.warnings.extend(parsed.warnings);
+        output
+            .warnings
+            .extend(parsed.warnings.iter().map(ToString::to_string));
         output.warnings.extend(warnings.into_iter().map(|mut w| {
             w.file = page.display().to_string();
-            w
+            w.to_string()
         }));
         let file_name = folder::schema_file_name(&page);
         output.files.insert(
@@ -153,7 +168,9 @@ pub fn compute(
         layout: target.layout.clone(),
         variant_names,
     };
-    for file in crate::generate(&schemas, &config)? {
+    let generated = crate::generate(&schemas, &config)?;
+    output.warnings.extend(generated.warnings);
+    for file in generated.files {
         output
             .files
             .insert(target.crate_dir.join(&file.path), file.contents);

@@ -1,5 +1,8 @@
-//! Schema → type space: decides every Rust name, gives each named type once per module, and refuses
-//! two different shapes under one name.
+//! Schema → type space: decides every Rust name and gives each named type once per module. One
+//! name documented with different shapes on different pages becomes one type with the union of
+//! their fields or values; shapes that cannot merge become separate types named after their event.
+//! Each such repair is a warning, and a page that cannot be resolved at all is left out with one:
+//! no page stops the others.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -13,70 +16,98 @@ use crate::model::{
 use crate::naming;
 use crate::page::{Chosen, Page};
 use crate::variants::VariantNames;
-use crate::Error;
+use crate::{Error, EventEntry};
 
-/// Builds the modules, one per service and version, in name order.
-pub fn modules(chosen: &[Chosen<'_>], names: &VariantNames) -> Result<Vec<Module>, Error> {
+/// Builds the modules, one per service and version, in name order, and says what it repaired or
+/// left out.
+pub fn modules(
+    chosen: &[Chosen<'_>],
+    names: &VariantNames,
+    warnings: &mut Vec<String>,
+    events: &mut Vec<EventEntry>,
+) -> Vec<Module> {
     let mut builders: BTreeMap<(String, String), ModuleBuilder> = BTreeMap::new();
     for event in chosen {
         let page = &event.page;
-        let event_names = naming::event_names(&page.event_type).ok_or_else(|| {
-            Error::schema(
-                page.schema_file,
-                format!("event type {:?} names no service", page.event_type),
-            )
-        })?;
+        let Some(event_names) = naming::event_names(&page.event_type) else {
+            warnings.push(format!(
+                "{}: left out: event type {:?} names no service",
+                page.source, page.event_type
+            ));
+            continue;
+        };
         let builder = builders
             .entry((event_names.service.clone(), event_names.version.clone()))
             .or_default();
+        // The page is resolved on a copy, so that a page left out leaves no half of its types.
+        let mut attempt = builder.clone();
         let mut resolver = PageResolver {
             page,
-            builder,
+            builder: &mut attempt,
             names,
+            event_struct: &event_names.struct_name,
         };
-        resolver.event(event, &event_names.struct_name)?;
+        match resolver.event(event, &event_names.struct_name) {
+            Ok(struct_name) => {
+                *builder = attempt;
+                events.push(EventEntry {
+                    event_type: page.event_type.clone(),
+                    path: format!(
+                        "{}::{}::{struct_name}",
+                        event_names.service, event_names.version
+                    ),
+                    page: page.source.clone(),
+                });
+            }
+            Err(err) => warnings.push(format!("{}: left out: {err}", page.source)),
+        }
     }
-    Ok(builders
+    builders
         .into_iter()
-        .map(|((service, version), builder)| Module {
-            service,
-            version,
-            types: builder.finish(),
+        .map(|((service, version), builder)| {
+            warnings.extend(builder.warnings);
+            Module {
+                service,
+                version,
+                types: builder
+                    .order
+                    .iter()
+                    .filter_map(|name| builder.defs.get(name).map(|(def, _)| def.clone()))
+                    .collect(),
+            }
         })
-        .collect())
+        .collect()
 }
 
-/// The types of one module, in order of first use.
-#[derive(Default)]
+/// The types of one module, in order of first use, and the repairs made on the way.
+#[derive(Default, Clone)]
 struct ModuleBuilder {
     order: Vec<String>,
     defs: HashMap<String, (TypeDef, Origin)>,
     in_progress: HashSet<String>,
+    warnings: Vec<String>,
 }
 
 impl ModuleBuilder {
-    fn finish(mut self) -> Vec<TypeDef> {
-        self.order
-            .iter()
-            .filter_map(|name| self.defs.remove(name).map(|(def, _)| def))
-            .collect()
-    }
-
-    /// Adds a type, or checks that the one already there has the same shape.
+    /// Adds a type; one already there under its name must have the same shape or merge with it.
     fn insert(&mut self, def: TypeDef, origin: Origin) -> Result<(), Conflict> {
         let name = def.name().to_owned();
         match self.defs.get(&name) {
             Some((existing, _)) if existing.shape() == def.shape() => Ok(()),
-            Some((existing, first)) => match existing.wider_enum(&def) {
-                Some(wider) => {
-                    let (wider, first) = (wider.clone(), first.clone());
-                    self.defs.insert(name, (wider, first));
+            Some((existing, first)) => match existing.merged(&def) {
+                Some(merged) => {
+                    if merged.shape() != existing.shape() {
+                        self.warnings.push(format!(
+                            "{origin}: warning: type {name} is documented with other fields or values at \
+                             {first}; generated once, with the union of both"
+                        ));
+                    }
+                    let first = first.clone();
+                    self.defs.insert(name, (merged, first));
                     Ok(())
                 }
                 None => Err(Conflict {
-                    name,
                     first: first.clone(),
-                    second: origin,
                 }),
             },
             None => {
@@ -90,26 +121,17 @@ impl ModuleBuilder {
     }
 }
 
+/// A type whose name is taken by a shape it cannot merge with, documented at `first`.
 struct Conflict {
-    name: String,
     first: Origin,
-    second: Origin,
-}
-
-impl From<Conflict> for Error {
-    fn from(conflict: Conflict) -> Self {
-        Error::Conflict {
-            name: conflict.name,
-            first: conflict.first.to_string(),
-            second: conflict.second.to_string(),
-        }
-    }
 }
 
 struct PageResolver<'p, 'a> {
     page: &'p Page<'a>,
     builder: &'p mut ModuleBuilder,
     names: &'p VariantNames,
+    /// The page's event struct, whose name qualifies a type that cannot take its own.
+    event_struct: &'p str,
 }
 
 impl PageResolver<'_, '_> {
@@ -124,7 +146,8 @@ impl PageResolver<'_, '_> {
         Error::schema(self.page.schema_file, message)
     }
 
-    fn event(&mut self, chosen: &Chosen<'_>, struct_name: &str) -> Result<(), Error> {
+    /// Resolves the page's event struct and every type under it; returns the struct's name.
+    fn event(&mut self, chosen: &Chosen<'_>, struct_name: &str) -> Result<String, Error> {
         let name = struct_name.to_owned();
         self.builder.order.push(name.clone());
         let data_name = format!("{struct_name}Data");
@@ -154,8 +177,43 @@ impl PageResolver<'_, '_> {
             file: self.page.source.clone(),
             line: None,
         };
-        self.builder.insert(TypeDef::Struct(def), origin)?;
-        Ok(())
+        Ok(self.insert_named(TypeDef::Struct(def), origin))
+    }
+
+    /// Inserts `def` under its name or, when that name has a shape it cannot merge with, under the
+    /// name qualified by the page's event (`P2DriveFileEditV1EventHeader`), with a warning. Returns
+    /// the name it got.
+    fn insert_named(&mut self, def: TypeDef, origin: Origin) -> String {
+        let name = def.name().to_owned();
+        let conflict = match self.builder.insert(def.clone(), origin.clone()) {
+            Ok(()) => return name,
+            Err(conflict) => conflict,
+        };
+        let base = if name.starts_with(self.event_struct) {
+            name.clone()
+        } else {
+            format!("{}{name}", self.event_struct)
+        };
+        let mut qualified = base.clone();
+        let mut counter = 2;
+        loop {
+            if qualified != name
+                && self
+                    .builder
+                    .insert(def.renamed(&qualified), origin.clone())
+                    .is_ok()
+            {
+                break;
+            }
+            qualified = format!("{base}{counter}");
+            counter += 1;
+        }
+        self.builder.warnings.push(format!(
+            "{origin}: warning: type {name} has another shape at {} that cannot merge with this one \
+             (an object in one, a value in the other); this page's is generated as {qualified}",
+            conflict.first
+        ));
+        qualified
     }
 
     /// Resolves an object with properties into a struct named `name`, once per module.
@@ -187,9 +245,8 @@ impl PageResolver<'_, '_> {
             fields,
             event: None,
         };
-        self.builder
-            .insert(TypeDef::Struct(def), self.origin(object.line))?;
-        Ok(name.to_owned())
+        let origin = self.origin(object.line);
+        Ok(self.insert_named(TypeDef::Struct(def), origin))
     }
 
     fn field_type(
@@ -400,7 +457,7 @@ impl PageResolver<'_, '_> {
     }
 
     /// Names a value type after its field, or after its owner and field when that name is taken
-    /// by another shape.
+    /// by another shape, or after the page's event when that one is taken too.
     fn named_with_fallback(
         &mut self,
         owner: &str,
@@ -417,8 +474,9 @@ impl PageResolver<'_, '_> {
             return Ok(FieldType::Named(name.to_owned()));
         }
         let qualified = format!("{owner}{name}");
-        self.builder.insert(def(qualified.clone()), origin)?;
-        Ok(FieldType::Named(qualified))
+        Ok(FieldType::Named(
+            self.insert_named(def(qualified), origin),
+        ))
     }
 }
 

@@ -1,4 +1,7 @@
-//! Errors on schemas that break the contract: never a panic, never a silent merge.
+//! One type name documented with different shapes: merged into one type when the shapes can merge,
+//! separate types named after their events when they cannot, each with a warning naming both
+//! places; a broken schema leaves its page out with a warning. Never a panic, never a silent merge,
+//! never a stop.
 
 use lark_codegen::{generate, Config, Error, Layout, SchemaFile};
 use serde_json::{json, Value};
@@ -40,21 +43,56 @@ fn config() -> Config {
     }
 }
 
+fn module<'a>(files: &'a [lark_codegen::GeneratedFile], path: &str) -> &'a str {
+    &files
+        .iter()
+        .find(|f| f.path.ends_with(path))
+        .unwrap_or_else(|| panic!("no {path}"))
+        .contents
+}
+
 #[test]
-fn same_name_two_shapes_names_both_lines() {
+fn same_name_other_fields_is_one_type_with_the_union() {
     let schemas = [
+        page("a", "contact.user.created_v3", user_id(11, &["open_id"])),
         page(
-            "a",
-            "contact.user.created_v3",
-            user_id(11, &["open_id", "union_id"]),
+            "b",
+            "contact.user.deleted_v3",
+            user_id(40, &["open_id", "union_id"]),
         ),
-        page("b", "contact.user.deleted_v3", user_id(40, &["open_id"])),
     ];
-    let err = generate(&schemas, &config()).unwrap_err();
-    assert!(matches!(err, Error::Conflict { .. }), "{err}");
+    let generated = generate(&schemas, &config()).unwrap();
+    let module = module(&generated.files, "contact/v3.rs");
+    assert_eq!(module.matches("pub struct UserId {").count(), 1);
+    assert!(module.contains("crate::wire::object!(UserId { open_id, union_id });"));
     assert_eq!(
-        err.to_string(),
-        "type UserId has two different shapes: a.md:11 and b.md:40"
+        generated.warnings,
+        ["b.md:40: warning: type UserId is documented with other fields or values at a.md:11; \
+          generated once, with the union of both"]
+    );
+}
+
+#[test]
+fn shapes_that_cannot_merge_become_types_named_after_their_event() {
+    let mut as_text = user_id(40, &["open_id"]);
+    as_text["properties"]["open_id"] = json!({
+        "type": "object", "x-lark-line": 41,
+        "properties": {"id": {"type": "string", "x-lark-line": 42}}
+    });
+    let schemas = [
+        page("a", "contact.user.created_v3", user_id(11, &["open_id"])),
+        page("b", "contact.user.deleted_v3", as_text),
+    ];
+    let generated = generate(&schemas, &config()).unwrap();
+    let module = module(&generated.files, "contact/v3.rs");
+    assert!(module.contains("pub struct UserId {"));
+    assert!(module.contains("pub struct P2UserDeletedV3UserId {"));
+    assert!(module.contains("pub operator_id: Option<P2UserDeletedV3UserId>,"));
+    assert_eq!(generated.warnings.len(), 1, "{:?}", generated.warnings);
+    assert!(
+        generated.warnings[0].starts_with("b.md:40: warning: type UserId has another shape at a.md:11"),
+        "{:?}",
+        generated.warnings
     );
 }
 
@@ -64,18 +102,16 @@ fn same_name_same_shape_is_one_type() {
         page("a", "contact.user.created_v3", user_id(11, &["open_id"])),
         page("b", "contact.user.deleted_v3", user_id(40, &["open_id"])),
     ];
-    let files = generate(&schemas, &config()).unwrap();
-    let module = files
-        .iter()
-        .find(|f| f.path.ends_with("contact/v3.rs"))
-        .unwrap();
-    assert_eq!(module.contents.matches("pub struct UserId {").count(), 1);
-    assert!(module.contents.contains("pub struct P2UserCreatedV3 {"));
-    assert!(module.contents.contains("pub struct P2UserDeletedV3 {"));
+    let generated = generate(&schemas, &config()).unwrap();
+    assert_eq!(generated.warnings, Vec::<String>::new());
+    let module = module(&generated.files, "contact/v3.rs");
+    assert_eq!(module.matches("pub struct UserId {").count(), 1);
+    assert!(module.contains("pub struct P2UserCreatedV3 {"));
+    assert!(module.contains("pub struct P2UserDeletedV3 {"));
 }
 
 #[test]
-fn broken_schemas_are_errors_naming_the_file() {
+fn broken_schemas_leave_their_page_out_naming_the_file() {
     let missing_def = SchemaFile {
         file_name: "c.schema.json".into(),
         schema: json!({
@@ -83,18 +119,24 @@ fn broken_schemas_are_errors_naming_the_file() {
             "properties": {"header": {"$ref": "#/$defs/event_header"}}
         }),
     };
-    let err = generate(&[missing_def], &config()).unwrap_err().to_string();
-    assert!(
-        err.starts_with("c.schema.json:") && err.contains("event_header"),
-        "{err}"
-    );
-
     let no_type = SchemaFile {
         file_name: "d.schema.json".into(),
         schema: json!({"x-lark-event": {}}),
     };
-    let err = generate(&[no_type], &config()).unwrap_err().to_string();
-    assert_eq!(err, "d.schema.json: x-lark-event has no event_type");
+    let good = page("a", "contact.user.created_v3", user_id(11, &["open_id"]));
+    let generated = generate(&[missing_def, no_type, good], &config()).unwrap();
+    assert_eq!(generated.warnings.len(), 2, "{:?}", generated.warnings);
+    assert!(
+        generated.warnings[0].starts_with("d.schema.json: x-lark-event has no event_type"),
+        "{:?}",
+        generated.warnings
+    );
+    assert!(
+        generated.warnings[1].contains("c.schema.json") && generated.warnings[1].contains("event_header"),
+        "{:?}",
+        generated.warnings
+    );
+    assert!(module(&generated.files, "contact/v3.rs").contains("pub struct P2UserCreatedV3 {"));
 
     let bad_names = Config {
         layout: Layout::InRepo,

@@ -18,7 +18,8 @@
 //! accept a JSON number or a numeric string ([`wire`]). Whatever arrives re-encodes exactly as it
 //! came.
 //!
-//! ```
+#![cfg_attr(feature = "application", doc = " ```")]
+#![cfg_attr(not(feature = "application"), doc = " ```ignore")]
 //! use lark_events::application::v6::{AppStatus, P2ApplicationAppVersionPublishApplyV6 as PublishApply};
 //! use lark_events::Event;
 //!
@@ -49,7 +50,8 @@
 //! with a wildcard arm, and make a value with `From` (`AppStatus::from(1)`), which gives the listed
 //! variant for a listed value and `Unlisted` only for the others.
 //!
-//! ```
+#![cfg_attr(feature = "application", doc = " ```")]
+#![cfg_attr(not(feature = "application"), doc = " ```ignore")]
 //! use lark_events::application::v6::{AppStatus, P2ApplicationAppVersionPublishApplyV6Data as Data};
 //!
 //! let mut data = Data::default();
@@ -66,7 +68,8 @@
 //!
 //! A struct literal does not build outside the crate, so adding a field breaks no code:
 //!
-//! ```compile_fail
+#![cfg_attr(feature = "application", doc = " ```compile_fail")]
+#![cfg_attr(not(feature = "application"), doc = " ```ignore")]
 //! use lark_events::application::v6::{AppStatus, P2ApplicationAppVersionPublishApplyV6Data as Data};
 //!
 //! let data = Data { app_status: Some(AppStatus::from(1)), ..Data::default() };
@@ -75,7 +78,7 @@
 pub use lark_runtime::webhook;
 #[cfg(feature = "ws")]
 pub use lark_runtime::ws;
-pub use lark_runtime::{dispatch, envelope, wire, Event};
+pub use lark_runtime::{any_event, dispatch, envelope, wire, Event};
 #[rustfmt::skip]
 mod services;
 pub use services::*;

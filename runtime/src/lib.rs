@@ -8,6 +8,7 @@
 //! - [`wire`]: lenient integers and timestamps, enums that keep unlisted values, structs that keep
 //!   unknown fields and `null`s, and the macros generated code calls;
 //! - [`envelope`]: the routing fields of a delivery (schema 2.0, 1.0, URL verification);
+//! - [`any_event`]: one typed value for any delivery (the generated `AnyEvent`);
 //! - [`dispatch`]: routes a delivery to the handler registered for its event type, once per event id;
 //! - `webhook` (feature `webhook`, `axum`): challenge, token, decryption, signature;
 //! - `ws` (feature `ws`): the long-connection client;
@@ -15,6 +16,7 @@
 //!
 //! Users import the generated crate, which re-exports these modules.
 
+pub mod any_event;
 pub mod dispatch;
 pub mod envelope;
 pub mod event;

@@ -10,13 +10,17 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Each seed schema's file name and example body, in file name order.
+/// Each seed schema's file name and example body, in file name order: the seed page's renderings
+/// (`000_…`, `002_…`, `003_…`), not the rest of the family.
 pub fn examples() -> Vec<(String, Value)> {
     let dir = repo_root().join("schema/json");
     let mut paths: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap_or_else(|err| panic!("{}: {err}", dir.display()))
         .map(|entry| entry.expect("a readable directory entry").path())
-        .filter(|path| path.to_string_lossy().ends_with(".schema.json"))
+        .filter(|path| {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            name.starts_with(|c: char| c.is_ascii_digit()) && name.ends_with(".schema.json")
+        })
         .collect();
     paths.sort();
     paths

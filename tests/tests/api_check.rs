@@ -32,6 +32,7 @@ fn generated(page: &SchemaFile, root: &Path) -> BTreeMap<PathBuf, String> {
     };
     generate(std::slice::from_ref(page), &config)
         .unwrap()
+        .files
         .into_iter()
         .map(|file| (root.join(file.path), file.contents))
         .collect()

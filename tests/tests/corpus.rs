@@ -26,13 +26,18 @@ fn every_corpus_page_generates_builds_and_round_trips() {
     for (page, why) in report.failures() {
         println!("  {page}: {why}");
     }
+    println!("codegen warnings: {}", report.warnings.len());
+    for warning in &report.warnings {
+        println!("  {warning}");
+    }
     assert_eq!(total, 128, "every page is accounted for");
-    // What may fail is the documentation's own doing, each page named: no usable example, or one type
-    // name documented with two shapes. A page the parser rejects or an example that does not survive
-    // the round trip is a bug here.
+    // What may fail is the documentation's own doing, each page named: no usable example. A page the
+    // parser rejects, a page left out of the crate, or an example that does not survive the round
+    // trip is a bug here.
     for (page, why) in report.failures() {
-        let explained =
-            why.starts_with("the page has no example") || why.contains("has two different shapes");
+        let explained = why.starts_with("the page has no example")
+            || (corpus::EXAMPLE_CONTRADICTS_TABLE.contains(&page.as_str())
+                && why.starts_with("round trip: decode"));
         assert!(explained, "{page}: {why}");
     }
 }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use lark_codegen::pipeline::{self as codegen, Drift, Target};
-use lark_schema::docs::{self, InvalidExample, Options};
+use lark_schema::docs::{self, InvalidExample};
 use lark_schema::{diff, timing, writer};
 
 #[derive(Parser)]
@@ -25,9 +25,10 @@ enum Command {
     Schema {
         /// The page file.
         page: PathBuf,
-        /// Go on without the example (with a warning) when it is not valid JSON.
+        /// Refuse a page whose example is not valid JSON (by default, as in `codegen`, it is a
+        /// warning and the schema has no example).
         #[arg(long)]
-        allow_invalid_example: bool,
+        strict_example: bool,
     },
     /// Regenerate schema/json/ and the generated crate from schema/docs/ (or --docs DIR into --out DIR).
     Codegen {
@@ -70,8 +71,8 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Schema {
             page,
-            allow_invalid_example,
-        } => schema_command(&page, allow_invalid_example),
+            strict_example,
+        } => schema_command(&page, strict_example),
         Command::Codegen { check, docs, out } => codegen_command(check, docs, out),
         Command::Diff { old, new } => diff::cli::run(&old, &new),
         Command::Demo => {
@@ -100,14 +101,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn schema_command(page: &Path, allow_invalid_example: bool) -> ExitCode {
-    let options = Options {
-        invalid_example: if allow_invalid_example {
-            InvalidExample::Warn
-        } else {
-            InvalidExample::Error
-        },
-    };
+fn schema_command(page: &Path, strict_example: bool) -> ExitCode {
+    let mut options = codegen::options();
+    if strict_example {
+        options.invalid_example = InvalidExample::Error;
+    }
     match docs::parse_file_with(page, options) {
         Ok(parsed) => {
             let (value, mut more) = writer::page_schema_with_warnings(&parsed.page);
@@ -124,6 +122,19 @@ fn schema_command(page: &Path, allow_invalid_example: bool) -> ExitCode {
             eprintln!("{e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The list a run ends with: every page or type that was repaired or left out, and where (paths
+/// relative to the repository).
+fn print_warnings(warnings: &[String]) {
+    if warnings.is_empty() {
+        return;
+    }
+    let root = format!("{}/", repo_root().display());
+    eprintln!("\n{} warning(s):", warnings.len());
+    for warning in warnings {
+        eprintln!("{}", warning.replace(&root, ""));
     }
 }
 
@@ -157,9 +168,6 @@ fn codegen_command(check: bool, docs: Option<PathBuf>, out: Option<PathBuf>) -> 
             return ExitCode::FAILURE;
         }
     };
-    for w in &output.warnings {
-        eprintln!("{w}");
-    }
     let shown = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
     if check {
         return match codegen::drift(&output, &target) {
@@ -172,6 +180,7 @@ fn codegen_command(check: bool, docs: Option<PathBuf>, out: Option<PathBuf>) -> 
                         Drift::Extra(p) => eprintln!("{}: no longer generated", shown(p)),
                     }
                 }
+                print_warnings(&output.warnings);
                 eprintln!(
                     "{} file(s) out of date: run `cargo xtask codegen` and commit",
                     drift.len()
@@ -198,6 +207,7 @@ fn codegen_command(check: bool, docs: Option<PathBuf>, out: Option<PathBuf>) -> 
                 }
             }
             print!("{summary}");
+            print_warnings(&output.warnings);
             ExitCode::SUCCESS
         }
         Err(e) => {
