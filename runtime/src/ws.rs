@@ -3,9 +3,11 @@
 //! The client asks `{domain}/callback/ws/endpoint` for a WebSocket URL with the app id and
 //! secret, then receives events as data frames, hands each to the same [`Dispatcher`] the webhook
 //! uses and answers every event with an acknowledgement carrying the handler's result. It pings at
-//! the interval the server asks for, applies configuration updates that arrive in pongs,
-//! reassembles split messages and reconnects with jitter and bounded backoff; handshake errors
-//! that retrying cannot fix stop it.
+//! the interval the server asks for (clamped to sane bounds), applies configuration updates that
+//! arrive in pongs, replaces a connection whose pongs stop, reassembles split messages (bounded in
+//! count, bytes and time), stops reading while every handler is busy, and reconnects with jitter
+//! and bounded backoff (a connection that dies young counts as a failure); handshake errors that
+//! retrying cannot fix stop it.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), lark_runtime::ws::WsError> {
@@ -34,7 +36,7 @@ pub mod test_server;
 pub use client::{Client, ConnectionState};
 pub use config::{
     ClientConfig, ClientConfigUpdate, Credentials, Options, DEFAULT_MAX_CONCURRENT_HANDLERS,
-    FEISHU_DOMAIN, LARK_DOMAIN,
+    FEISHU_DOMAIN, LARK_DOMAIN, MAX_PING_INTERVAL, MAX_RECONNECT_WAIT, MIN_RECONNECT_INTERVAL,
 };
 pub use error::WsError;
 pub use reassembly::ReassemblyLimits;

@@ -65,3 +65,41 @@ async fn connect_without_credentials_says_which_is_missing() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("LARK_APP_ID is not set"), "{stderr}");
 }
+
+#[tokio::test]
+async fn connect_says_why_the_endpoint_is_unreachable_and_when_it_retries() {
+    // A port nothing listens on: the connection is refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/callback/ws/endpoint");
+    let mut child = connect_command()
+        .args(["--domain", &format!("http://127.0.0.1:{port}")])
+        .env("LARK_APP_ID", "cli_unreachable")
+        .env("LARK_APP_SECRET", "secret")
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+    let line = tokio::time::timeout(LIMIT, async {
+        while let Some(line) = stderr.next_line().await.unwrap() {
+            if line.contains("connection attempt failed") {
+                return line;
+            }
+        }
+        panic!("lark-events exited without saying why");
+    })
+    .await
+    .expect("no failed attempt in time");
+    child.kill().await.unwrap();
+    let expected_start = format!(
+        "connection attempt failed: endpoint request to {url} failed: error sending request for url ({url}): "
+    );
+    let (_, message) = line.split_once("WARN ").expect("a warning");
+    let message = message.split_once(": ").map_or(message, |(_target, m)| m);
+    assert!(message.starts_with(&expected_start), "{line}");
+    assert!(message.contains("Connection refused"), "{line}");
+    assert!(message.contains("; reconnecting in "), "{line}");
+    assert!(message.ends_with("s (attempt 1)"), "{line}");
+}

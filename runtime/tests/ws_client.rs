@@ -12,7 +12,7 @@ use std::time::Duration;
 use lark_runtime::dispatch::Dispatcher;
 use lark_runtime::ws::test_server::{HandshakeRefusal, Settings, TestServer};
 use lark_runtime::ws::{
-    Client, ClientConfigUpdate, ConnectionState, Credentials, Options, WsError,
+    Client, ClientConfigUpdate, ConnectionState, Credentials, Options, WsError, MAX_PING_INTERVAL,
 };
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -432,5 +432,165 @@ async fn no_more_events_run_at_once_than_the_handler_limit() {
         (1..=2).contains(&most),
         "{most} handlers ran at once; the limit is 2"
     );
+    run.abort();
+}
+
+#[tokio::test]
+async fn a_huge_ping_interval_from_the_server_is_clamped() {
+    let huge = ClientConfigUpdate {
+        ping_interval: Some(i64::MAX),
+        ..fast_reconnects(-1)
+    };
+    let server = TestServer::start(Settings {
+        client_config: huge,
+        pong_config: Some(huge),
+        ..Settings::default()
+    })
+    .await
+    .unwrap();
+    let (dispatcher, mut handled) = reporting_dispatcher(false);
+    let client = Client::new(
+        Credentials::new(APP_ID, APP_SECRET),
+        options(&server),
+        dispatcher,
+    );
+    let config = client.config();
+    let run = spawn(client);
+    bounded(async {
+        let mut conn = server.next_connection().await.unwrap();
+        // Answered with a pong carrying the huge interval, read before the event.
+        conn.next_ping().await.unwrap();
+        conn.send_event(&seed_body(), 1).await;
+        assert_eq!(conn.next_ack().await.unwrap().code, Some(200));
+        assert_eq!(handled.recv().await.unwrap(), SEED_VERSION_ID);
+    })
+    .await;
+    assert_eq!(config.borrow().ping_interval, MAX_PING_INTERVAL);
+    assert!(!run.is_finished(), "the client is still running");
+    run.abort();
+}
+
+#[tokio::test]
+async fn connections_that_die_young_back_off() {
+    // No jitter, and a cap the client raises to 1 s: each reconnect waits only the backoff.
+    let server = TestServer::start(Settings {
+        client_config: fast_reconnects(-1),
+        ..Settings::default()
+    })
+    .await
+    .unwrap();
+    let (dispatcher, _handled) = reporting_dispatcher(false);
+    let client = Client::new(
+        Credentials::new(APP_ID, APP_SECRET),
+        options(&server).backoff_base(Duration::from_millis(500)),
+        dispatcher,
+    );
+    let mut state = client.state();
+    let run = spawn(client);
+    bounded(async {
+        for _ in 0..3 {
+            let conn = server.next_connection().await.unwrap();
+            conn.drop_connection().await;
+        }
+        // Without backoff, every reconnect would be attempt 0, right away.
+        let waiting = state
+            .wait_for(|s| matches!(s, ConnectionState::Waiting { attempt: 2, .. }))
+            .await
+            .unwrap()
+            .clone();
+        assert_eq!(
+            waiting,
+            ConnectionState::Waiting {
+                attempt: 2,
+                delay: Duration::from_secs(1)
+            }
+        );
+    })
+    .await;
+    run.abort();
+}
+
+#[tokio::test]
+async fn a_server_that_stops_answering_pings_is_replaced_even_while_it_sends() {
+    let server = TestServer::start(Settings {
+        client_config: ClientConfigUpdate {
+            ping_interval: Some(1),
+            ..fast_reconnects(-1)
+        },
+        answer_pings: false,
+        ..Settings::default()
+    })
+    .await
+    .unwrap();
+    let (dispatcher, _handled) = reporting_dispatcher(false);
+    let options = options(&server).pong_timeout(Duration::from_millis(200));
+    let run = spawn(Client::new(
+        Credentials::new(APP_ID, APP_SECRET),
+        options,
+        dispatcher,
+    ));
+    bounded(async {
+        let first = server.next_connection().await.unwrap();
+        // Frames keep coming, but no pong: the connection is dead all the same.
+        let chatter = async {
+            loop {
+                first.send_event(b"{}", 1).await;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        };
+        tokio::select! {
+            second = server.next_connection() => assert!(second.is_some()),
+            () = chatter => {}
+        }
+    })
+    .await;
+    run.abort();
+}
+
+#[tokio::test]
+async fn the_client_stops_reading_while_every_handler_is_busy() {
+    use std::sync::Arc;
+    use tokio::sync::Semaphore;
+
+    let gate = Arc::new(Semaphore::new(0));
+    let handler_gate = Arc::clone(&gate);
+    let dispatcher = Dispatcher::new().fallback(move |_| {
+        let gate = Arc::clone(&handler_gate);
+        async move {
+            gate.acquire().await?.forget();
+            Ok(())
+        }
+    });
+    let server = TestServer::start(Settings::default()).await.unwrap();
+    let run = spawn(Client::new(
+        Credentials::new(APP_ID, APP_SECRET),
+        options(&server).max_concurrent_handlers(1),
+        dispatcher,
+    ));
+    let event = |n: usize, padding: &str| {
+        format!(
+            r#"{{"schema":"2.0","header":{{"event_id":"busy-{n}","event_type":"x"}},"event":{{"pad":"{padding}"}}}}"#
+        )
+    };
+    bounded(async {
+        let mut conn = server.next_connection().await.unwrap();
+        let padding = "x".repeat(512 << 10);
+        let send_all = async {
+            for n in 0..200 {
+                conn.send_event(event(n, &padding).as_bytes(), 1).await;
+            }
+        };
+        // 100 MiB fit neither in the server's queue of 64 frames nor in the network buffers
+        // (tens of MiB at most): sending completes only if the client reads.
+        let sent = tokio::time::timeout(Duration::from_secs(2), send_all).await;
+        assert!(
+            sent.is_err(),
+            "the client read every event while its handler was busy"
+        );
+        gate.add_permits(1000);
+        let last = conn.send_event(event(1000, "").as_bytes(), 1).await;
+        while conn.next_ack().await.unwrap().message_id() != Some(last.as_str()) {}
+    })
+    .await;
     run.abort();
 }

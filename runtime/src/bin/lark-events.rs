@@ -1,7 +1,7 @@
 //! `lark-events`: receive Feishu / Lark events and print each one as a JSON line on stdout.
 //! Logs go to stderr (`RUST_LOG` sets the level, `info` by default).
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -13,6 +13,12 @@ use lark_runtime::envelope::EventEnvelope;
 use lark_runtime::webhook::{self, Config, Webhook, DEFAULT_MAX_BODY_BYTES};
 use lark_runtime::ws;
 use tracing_subscriber::EnvFilter;
+
+// Under `lark-events/`, not `src/bin/`, where cargo would take it for another command.
+#[path = "lark-events/printer.rs"]
+mod printer;
+
+use printer::Printer;
 
 #[derive(Parser)]
 #[command(name = "lark-events", version, about)]
@@ -47,7 +53,7 @@ struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// Request path of the event callback URL.
-    #[arg(long, default_value = "/")]
+    #[arg(long, default_value = webhook::axum::DEFAULT_PATH)]
     path: String,
     /// How many recent event ids are remembered to drop duplicate deliveries (0: off).
     #[arg(long, default_value_t = DEFAULT_DEDUP_CAPACITY)]
@@ -61,10 +67,13 @@ struct ServeArgs {
     /// Refuse with 408 a request whose body has not fully arrived after this many seconds.
     #[arg(long, default_value_t = webhook::DEFAULT_BODY_READ_TIMEOUT.as_secs())]
     body_read_timeout: u64,
-    /// Close a connection whose request line and headers have not fully arrived after this many
-    /// seconds.
+    /// Close a connection with no request in flight (idle keep-alive, or a request head that has
+    /// not arrived) after this many seconds.
     #[arg(long, default_value_t = webhook::axum::DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
     header_read_timeout: u64,
+    /// Connections open at once; at the limit, the connection idle longest is closed.
+    #[arg(long, default_value_t = webhook::axum::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
 }
 
 #[tokio::main]
@@ -108,22 +117,18 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             webhook::ENCRYPT_KEY_ENV
         );
     }
-    let dispatcher = Dispatcher::new()
-        .dedup_capacity(args.dedup_capacity)
-        .fallback(print_event);
+    let dispatcher = printing_dispatcher(args.dedup_capacity);
     let router = webhook::axum::router(&args.path, Arc::new(Webhook::new(config, dispatcher)));
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(|error| format!("cannot listen on {}: {error}", args.addr))?;
     let local = listener.local_addr().map_err(|error| error.to_string())?;
     tracing::info!("listening on http://{local}{}", args.path);
-    webhook::axum::serve(
-        listener,
-        router,
-        Duration::from_secs(args.header_read_timeout),
-        shutdown_signal(),
-    )
-    .await;
+    let limits = webhook::axum::Limits {
+        header_read_timeout: Duration::from_secs(args.header_read_timeout),
+        max_connections: args.max_connections,
+    };
+    webhook::axum::serve_with_limits(listener, router, limits, shutdown_signal()).await;
     Ok(())
 }
 
@@ -135,9 +140,7 @@ async fn connect(args: ConnectArgs) -> Result<(), String> {
         .domain
         .or_else(|| env("LARK_DOMAIN"))
         .unwrap_or_else(|| ws::FEISHU_DOMAIN.to_owned());
-    let dispatcher = Dispatcher::new()
-        .dedup_capacity(args.dedup_capacity)
-        .fallback(print_event);
+    let dispatcher = printing_dispatcher(args.dedup_capacity);
     let client = ws::Client::new(
         ws::Credentials::new(app_id, app_secret),
         ws::Options::default().domain(domain),
@@ -146,17 +149,20 @@ async fn connect(args: ConnectArgs) -> Result<(), String> {
     client
         .run_until(shutdown_signal())
         .await
-        .map_err(|error| format!("long connection stopped: {error}"))
+        .map_err(|error| format!("long connection stopped: {}", error.report()))
 }
 
-/// Prints the event body on one line: a parsed body has line breaks only as whitespace between
-/// tokens (JSON strings cannot hold raw ones), so replacing them keeps the JSON and its key order.
-async fn print_event(event: EventEnvelope) -> lark_runtime::dispatch::HandlerResult {
-    let line = event.raw.replace(['\n', '\r'], " ");
-    let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{line}")?;
-    stdout.flush()?;
-    Ok(())
+/// A dispatcher printing every event body on one line: a parsed body has line breaks only as
+/// whitespace between tokens (JSON strings cannot hold raw ones), so replacing them keeps the JSON
+/// and its key order.
+fn printing_dispatcher(dedup_capacity: usize) -> Dispatcher {
+    let printer = Printer::start();
+    Dispatcher::new()
+        .dedup_capacity(dedup_capacity)
+        .fallback(move |event: EventEnvelope| {
+            let printed = printer.print(event.raw.replace(['\n', '\r'], " "));
+            async move { printed }
+        })
 }
 
 async fn shutdown_signal() {

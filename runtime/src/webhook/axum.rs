@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
@@ -13,13 +13,45 @@ use http_body_util::LengthLimitError;
 
 use super::{Config, Outcome, Rejection, Reply, SignatureHeaders, Webhook};
 
+mod connections;
 mod serve;
-pub use serve::{serve, DEFAULT_HEADER_READ_TIMEOUT};
+pub use serve::{
+    serve, serve_with_limits, Limits, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+};
+
+/// The path of the event callback URL that `lark-events serve` and the examples use.
+pub const DEFAULT_PATH: &str = "/webhook/event";
 
 /// A router answering `POST path` with `webhook`, with the body limit and body read timeout of its
-/// config.
+/// config. A request to another path, or with another method, gets 404 or 405 with a reason, and
+/// a warning in the log naming the path and method the webhook expects.
 pub fn router(path: &str, webhook: Arc<Webhook>) -> Router {
-    Router::new().route(path, post(handle)).with_state(webhook)
+    let expected = path.to_owned();
+    let wrong_method = move |method: Method, uri: Uri| {
+        tracing::warn!("{method} {uri}: the webhook accepts only POST");
+        async {
+            reason(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "the webhook accepts only POST",
+            )
+        }
+    };
+    let unknown_path = move |method: Method, uri: Uri| {
+        tracing::warn!(
+            "{method} {uri}: no webhook at this path; the event callback URL must end with {expected}"
+        );
+        async { reason(StatusCode::NOT_FOUND, "no webhook at this path") }
+    };
+    Router::new()
+        .route(path, post(handle).fallback(wrong_method))
+        .fallback(unknown_path)
+        .with_state(webhook)
+}
+
+/// A refusal with its reason as `{"msg":…}`, like the webhook's own.
+fn reason(status: StatusCode, msg: &'static str) -> Response {
+    let body = serde_json::json!({ "msg": msg }).to_string();
+    (status, [(CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// The axum handler: reads the raw body (within the config's size limit and read timeout) and the

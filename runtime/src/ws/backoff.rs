@@ -23,7 +23,7 @@ pub(crate) fn reconnect_delay(
             base.saturating_mul(factor).min(config.reconnect_interval)
         }
     };
-    backoff + jitter
+    backoff.saturating_add(jitter)
 }
 
 /// Whether attempt `attempt` (0-based) is still allowed by `ReconnectCount`.

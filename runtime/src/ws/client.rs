@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{watch, Semaphore};
+use tokio::time::Instant;
 
 use super::backoff::{may_retry, reconnect_delay};
 use super::config::{ClientConfig, Credentials, Options};
@@ -13,12 +14,17 @@ use super::error::WsError;
 use super::session::{self, Session};
 use crate::dispatch::Dispatcher;
 
+/// How long a connection must last for the next reconnect to start the backoff over; one that dies
+/// younger counts as a failed attempt, so a server that accepts and closes at once is not hammered.
+const STABLE_CONNECTION: Duration = Duration::from_secs(30);
+
 /// Where the client is; watch it with [`Client::state`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnectionState {
     /// Not started yet.
     Idle,
-    /// Waiting before reconnect attempt `attempt` (0 = the first after a failure).
+    /// Waiting before reconnect attempt `attempt`: 0 after a connection that lasted, one more for
+    /// each failed attempt or connection that died young since.
     Waiting {
         /// The retry number.
         attempt: u32,
@@ -98,70 +104,94 @@ impl Client {
                 url: self.options.domain.clone(),
                 source,
             })?;
-        let mut retry: Option<u32> = None;
+        // Failed attempts in a row, connections that died young included.
+        let mut failures = 0u32;
         let mut connections = 0u64;
         loop {
-            if let Some(attempt) = retry {
-                let config = *self.config.borrow();
-                let delay =
-                    reconnect_delay(&config, self.options.backoff_base, attempt, rand::random());
-                tracing::info!(attempt, ?delay, "reconnecting");
-                self.state
-                    .send_replace(ConnectionState::Waiting { attempt, delay });
-                tokio::time::sleep(delay).await;
-            }
             self.state.send_replace(ConnectionState::Connecting);
-            let error = match self.connect(&http).await {
+            let (what, error) = match self.connect(&http).await {
                 Ok((endpoint, socket)) => {
                     connections += 1;
-                    tracing::info!(url = %endpoint.display_url, conn_id = %endpoint.conn_id, "connected");
-                    self.state.send_replace(ConnectionState::Connected {
-                        conn_id: endpoint.conn_id.clone(),
-                        connections,
-                    });
-                    let session = Session {
-                        endpoint: &endpoint,
-                        options: &self.options,
-                        config: &self.config,
-                        dispatcher: &self.dispatcher,
-                        handlers: &self.handlers,
+                    let (lived, error) = self.run_session(&endpoint, socket, connections).await;
+                    failures = if lived >= STABLE_CONNECTION {
+                        0
+                    } else {
+                        failures.saturating_add(1)
                     };
-                    let error = session.run(socket).await;
-                    tracing::warn!(conn_id = %endpoint.conn_id, %error, "disconnected");
-                    retry = Some(0);
-                    error
+                    ("disconnected", error)
                 }
                 Err(error) if error.is_fatal() => {
-                    tracing::error!(%error, "cannot connect; not retrying");
+                    tracing::error!(
+                        "cannot connect: {}; not retrying, as retrying cannot fix this",
+                        error.report()
+                    );
                     return Err(error);
                 }
                 Err(error) => {
-                    tracing::warn!(%error, "connection attempt failed");
-                    retry = Some(retry.map_or(0, |n| n + 1));
-                    error
+                    failures = failures.saturating_add(1);
+                    ("connection attempt failed", error)
                 }
             };
-            self.give_up_when_out_of_retries(retry, error)?;
+            self.wait_before_reconnecting(what, failures, error).await?;
         }
     }
 
-    /// Gives up when `ReconnectCount` does not allow the next attempt.
-    fn give_up_when_out_of_retries(
+    /// Runs one connected session; returns how long it lived and why it ended.
+    async fn run_session(
         &self,
-        retry: Option<u32>,
+        endpoint: &Endpoint,
+        socket: session::Socket,
+        connections: u64,
+    ) -> (Duration, WsError) {
+        tracing::info!(url = %endpoint.display_url, conn_id = %endpoint.conn_id, "connected");
+        self.state.send_replace(ConnectionState::Connected {
+            conn_id: endpoint.conn_id.clone(),
+            connections,
+        });
+        let started = Instant::now();
+        let session = Session {
+            endpoint,
+            options: &self.options,
+            config: &self.config,
+            dispatcher: &self.dispatcher,
+            handlers: &self.handlers,
+        };
+        let error = session.run(socket).await;
+        (started.elapsed(), error)
+    }
+
+    /// Says what failed and what comes next, then waits before the next attempt, or gives up when
+    /// `ReconnectCount` does not allow `failures` more.
+    async fn wait_before_reconnecting(
+        &self,
+        what: &str,
+        failures: u32,
         error: WsError,
     ) -> Result<(), WsError> {
         let config = *self.config.borrow();
-        match retry {
-            Some(attempt) if !may_retry(&config, attempt) => {
-                tracing::error!(attempts = attempt, %error, "giving up");
-                Err(WsError::GaveUp {
-                    attempts: attempt,
-                    last: Box::new(error),
-                })
-            }
-            _ => Ok(()),
+        // The first wait after a connection that lived long is jitter only (attempt 0).
+        let attempt = failures.saturating_sub(1);
+        if failures > 0 && !may_retry(&config, attempt) {
+            tracing::error!(
+                "{what}: {}; giving up after {attempt} reconnect attempts",
+                error.report()
+            );
+            return Err(WsError::GaveUp {
+                attempts: attempt,
+                last: Box::new(error),
+            });
         }
+        let delay = reconnect_delay(&config, self.options.backoff_base, attempt, rand::random());
+        tracing::warn!(
+            "{what}: {}; reconnecting in {:.1}s (attempt {})",
+            error.report(),
+            delay.as_secs_f64(),
+            attempt + 1
+        );
+        self.state
+            .send_replace(ConnectionState::Waiting { attempt, delay });
+        tokio::time::sleep(delay).await;
+        Ok(())
     }
 
     async fn connect(

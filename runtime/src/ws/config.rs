@@ -70,7 +70,10 @@ impl Default for ClientConfig {
 /// `ClientConfig` as the server sends it (endpoint response, pong payload); values in seconds.
 ///
 /// An absent field keeps the current value; a `ReconnectCount` below zero means unlimited; a
-/// `PingInterval` below one second is ignored (it would flood the server).
+/// `PingInterval` below one second is ignored (it would flood the server). Durations are clamped
+/// to sane ranges, whatever the server sends: `PingInterval` to at most [`MAX_PING_INTERVAL`],
+/// `ReconnectInterval` to [`MIN_RECONNECT_INTERVAL`]..=[`MAX_RECONNECT_WAIT`] (so that backoff
+/// always waits) and `ReconnectNonce` to at most [`MAX_RECONNECT_WAIT`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ClientConfigUpdate {
@@ -95,16 +98,24 @@ impl ClientConfigUpdate {
             config.reconnect_count = u32::try_from(count).ok();
         }
         if let Some(secs) = self.reconnect_interval {
-            config.reconnect_interval = seconds(secs);
+            config.reconnect_interval =
+                seconds(secs).clamp(MIN_RECONNECT_INTERVAL, MAX_RECONNECT_WAIT);
         }
         if let Some(secs) = self.reconnect_nonce {
-            config.reconnect_nonce = seconds(secs);
+            config.reconnect_nonce = seconds(secs).min(MAX_RECONNECT_WAIT);
         }
         if let Some(secs) = self.ping_interval.filter(|s| *s >= 1) {
-            config.ping_interval = seconds(secs);
+            config.ping_interval = seconds(secs).min(MAX_PING_INTERVAL);
         }
     }
 }
+
+/// The longest ping interval the client accepts from the server.
+pub const MAX_PING_INTERVAL: Duration = Duration::from_secs(600);
+/// The shortest cap on the reconnect backoff the client accepts from the server.
+pub const MIN_RECONNECT_INTERVAL: Duration = Duration::from_secs(1);
+/// The longest reconnect interval or jitter the client accepts from the server.
+pub const MAX_RECONNECT_WAIT: Duration = Duration::from_secs(600);
 
 fn seconds(secs: i64) -> Duration {
     Duration::from_secs(u64::try_from(secs).unwrap_or(0))
@@ -167,8 +178,8 @@ impl Options {
         self
     }
 
-    /// How long past the ping interval the connection may stay silent before it counts as dead
-    /// and is replaced (30 s by default).
+    /// How long past the ping interval the connection may go without a pong (the protocol's own,
+    /// not the WebSocket's) before it counts as dead and is replaced (30 s by default).
     pub fn pong_timeout(mut self, timeout: Duration) -> Self {
         self.pong_timeout = timeout;
         self
@@ -188,7 +199,8 @@ impl Options {
     }
 
     /// How many events may be in their handlers at once ([`DEFAULT_MAX_CONCURRENT_HANDLERS`] by
-    /// default, at least 1); later events wait for a handler to finish, and are acknowledged after.
+    /// default, at least 1); while all are busy the client stops reading, so later events wait in
+    /// the network, not in memory.
     pub fn max_concurrent_handlers(mut self, limit: usize) -> Self {
         self.max_concurrent_handlers = limit.max(1);
         self
@@ -223,6 +235,24 @@ mod tests {
         assert_eq!(config.reconnect_count, None);
         assert_eq!(config.ping_interval, Duration::from_secs(120));
         assert_eq!(config.reconnect_nonce, Duration::ZERO);
+    }
+
+    #[test]
+    fn server_sent_durations_are_clamped() {
+        let mut config = ClientConfig::default();
+        let huge = i64::MAX;
+        let update: ClientConfigUpdate = serde_json::from_str(&format!(
+            r#"{{"PingInterval":{huge},"ReconnectInterval":{huge},"ReconnectNonce":{huge},"ReconnectCount":{huge}}}"#
+        ))
+        .unwrap();
+        update.apply_to(&mut config);
+        assert_eq!(config.ping_interval, MAX_PING_INTERVAL);
+        assert_eq!(config.reconnect_interval, MAX_RECONNECT_WAIT);
+        assert_eq!(config.reconnect_nonce, MAX_RECONNECT_WAIT);
+        assert_eq!(config.reconnect_count, None, "beyond u32: unlimited");
+        let zero: ClientConfigUpdate = serde_json::from_str(r#"{"ReconnectInterval":0}"#).unwrap();
+        zero.apply_to(&mut config);
+        assert_eq!(config.reconnect_interval, MIN_RECONNECT_INTERVAL);
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub enum WsError {
     #[error("the app id and app secret are required")]
     MissingCredentials,
     /// The endpoint request did not complete.
-    #[error("endpoint request to {url} failed: {source}")]
+    #[error("endpoint request to {url} failed")]
     EndpointTransport {
         /// The request URL.
         url: String,
@@ -63,7 +63,7 @@ pub enum WsError {
         message: String,
     },
     /// The WebSocket failed (handshake transport, read or write).
-    #[error("websocket {during} failed: {source}")]
+    #[error("websocket {during} failed")]
     WebSocket {
         /// What was being done.
         during: &'static str,
@@ -82,11 +82,12 @@ pub enum WsError {
     #[error("the server closed the connection")]
     Closed,
     /// `ReconnectCount` attempts failed.
-    #[error("gave up after {attempts} reconnect attempts; last error: {last}")]
+    #[error("gave up after {attempts} reconnect attempts")]
     GaveUp {
         /// How many attempts were made.
         attempts: u32,
         /// The last attempt's error.
+        #[source]
         last: Box<WsError>,
     },
 }
@@ -109,6 +110,23 @@ impl WsError {
             },
             _ => false,
         }
+    }
+
+    /// This error and every cause under it, joined by `: ` (DNS, refused connection, TLS, timeout…).
+    /// `Display` shows only this error's own message, as `std::error::Error` asks.
+    pub fn report(&self) -> String {
+        let mut report = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(error) = cause {
+            let text = error.to_string();
+            // Some errors repeat their cause in their own message; say it once.
+            if !report.ends_with(&text) {
+                report.push_str(": ");
+                report.push_str(&text);
+            }
+            cause = error.source();
+        }
+        report
     }
 
     pub(crate) fn websocket(
@@ -153,5 +171,18 @@ mod tests {
         assert!(!code(CODE_INTERNAL_ERROR).is_fatal());
         assert!(code(10003).is_fatal());
         assert!(!WsError::Closed.is_fatal());
+    }
+
+    #[test]
+    fn report_names_every_cause_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
+        let error = WsError::GaveUp {
+            attempts: 2,
+            last: Box::new(WsError::websocket("read", io.into())),
+        };
+        assert_eq!(
+            error.report(),
+            "gave up after 2 reconnect attempts: websocket read failed: IO error: connection refused"
+        );
     }
 }

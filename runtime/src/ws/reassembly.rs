@@ -12,7 +12,11 @@ pub struct ReassemblyLimits {
     pub max_parts: usize,
     /// Bytes of one reassembled message (16 MiB).
     pub max_bytes: usize,
-    /// How long a message waits for its next part before it is dropped (5 s, as the official SDKs).
+    /// Bytes of all waiting messages together; the ones waiting longest are dropped to make room
+    /// (32 MiB).
+    pub max_total_bytes: usize,
+    /// How long a message waits for its next part before it is dropped, on a timer (5 s, as the
+    /// official SDKs).
     pub expiry: Duration,
 }
 
@@ -22,6 +26,7 @@ impl Default for ReassemblyLimits {
             max_pending: 256,
             max_parts: 1024,
             max_bytes: 16 << 20,
+            max_total_bytes: 32 << 20,
             expiry: Duration::from_secs(5),
         }
     }
@@ -73,6 +78,8 @@ struct Pending {
 pub(crate) struct Reassembly {
     limits: ReassemblyLimits,
     pending: HashMap<String, Pending>,
+    /// The bytes of every part in `pending`.
+    total_bytes: usize,
 }
 
 impl Reassembly {
@@ -80,7 +87,31 @@ impl Reassembly {
         Self {
             limits,
             pending: HashMap::new(),
+            total_bytes: 0,
         }
+    }
+
+    /// When the next waiting message expires; call [`Reassembly::expire`] then.
+    pub(crate) fn next_deadline(&self) -> Option<Instant> {
+        self.pending.values().map(|p| p.deadline).min()
+    }
+
+    /// Drops the messages whose next part is overdue at `now`.
+    pub(crate) fn expire(&mut self, now: Instant) {
+        let expired: Vec<String> = (self.pending.iter())
+            .filter(|(_, p)| p.deadline <= now)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in expired {
+            tracing::warn!(message_id = %id, "dropping a split message whose other parts did not arrive in time");
+            self.remove(&id);
+        }
+    }
+
+    fn remove(&mut self, message_id: &str) -> Option<Pending> {
+        let removed = self.pending.remove(message_id)?;
+        self.total_bytes -= removed.bytes;
+        Some(removed)
     }
 
     /// Adds one part; returns the whole message once its last part arrived.
@@ -92,10 +123,10 @@ impl Reassembly {
         payload: &[u8],
         now: Instant,
     ) -> Result<Option<Vec<u8>>, ReassemblyError> {
-        self.pending.retain(|_, p| p.deadline > now);
+        self.expire(now);
         let result = self.insert(message_id, sum, seq, payload, now);
         if result.is_err() {
-            self.pending.remove(message_id);
+            self.remove(message_id);
         }
         result
     }
@@ -118,9 +149,12 @@ impl Reassembly {
         if seq >= sum {
             return Err(ReassemblyError::SeqOutOfRange { seq, sum });
         }
-        if !self.pending.contains_key(message_id) {
-            self.make_room();
+        if payload.len() > limits.max_bytes {
+            return Err(ReassemblyError::TooLarge {
+                max: limits.max_bytes,
+            });
         }
+        self.make_room(message_id, payload.len());
         let entry = self
             .pending
             .entry(message_id.to_owned())
@@ -136,13 +170,18 @@ impl Reassembly {
                 expected: entry.parts.len(),
             });
         }
-        let previous = entry.parts[seq].replace(payload.to_vec());
-        match previous {
-            Some(old) => entry.bytes -= old.len(),
-            None => entry.received += 1,
-        }
-        entry.bytes += payload.len();
-        entry.deadline = now + limits.expiry;
+        let replaced = match entry.parts[seq].replace(payload.to_vec()) {
+            Some(old) => old.len(),
+            None => {
+                entry.received += 1;
+                0
+            }
+        };
+        entry.bytes = entry.bytes - replaced + payload.len();
+        self.total_bytes = self.total_bytes - replaced + payload.len();
+        // A huge expiry means "never", not an overflow.
+        entry.deadline =
+            (now.checked_add(limits.expiry)).unwrap_or(now + Duration::from_secs(1 << 32));
         if entry.bytes > limits.max_bytes {
             return Err(ReassemblyError::TooLarge {
                 max: limits.max_bytes,
@@ -151,30 +190,38 @@ impl Reassembly {
         if entry.received < sum {
             return Ok(None);
         }
-        let done = self.pending.remove(message_id).map(|p| p.parts);
+        let done = self.remove(message_id).map(|p| p.parts);
         Ok(done.map(|parts| parts.into_iter().flatten().flatten().collect()))
     }
 
-    fn make_room(&mut self) {
-        while self.pending.len() >= self.limits.max_pending.max(1) {
-            let oldest = self
-                .pending
-                .iter()
+    /// Drops the messages waiting longest, other than `message_id`, until a part of `incoming`
+    /// bytes for it fits within the count and byte limits.
+    fn make_room(&mut self, message_id: &str, incoming: usize) {
+        let is_new = !self.pending.contains_key(message_id);
+        loop {
+            let too_many = is_new && self.pending.len() >= self.limits.max_pending.max(1);
+            let too_big = self.total_bytes + incoming > self.limits.max_total_bytes;
+            if !(too_many || too_big) {
+                return;
+            }
+            let oldest = (self.pending.iter())
+                .filter(|(id, _)| id.as_str() != message_id)
                 .min_by_key(|(_, p)| p.deadline)
                 .map(|(id, _)| id.clone());
-            match oldest {
-                Some(id) => {
-                    tracing::warn!(message_id = %id, "dropping an incomplete split message to make room");
-                    self.pending.remove(&id);
-                }
-                None => break,
-            }
+            let Some(id) = oldest else { return };
+            tracing::warn!(message_id = %id, "dropping an incomplete split message to make room");
+            self.remove(&id);
         }
     }
 
     #[cfg(test)]
     fn pending(&self) -> usize {
         self.pending.len()
+    }
+
+    #[cfg(test)]
+    fn total_bytes(&self) -> usize {
+        self.total_bytes
     }
 }
 
@@ -187,8 +234,54 @@ mod tests {
             max_pending: 2,
             max_parts: 4,
             max_bytes: 10,
+            max_total_bytes: 15,
             expiry: Duration::from_secs(5),
         })
+    }
+
+    #[test]
+    fn incomplete_messages_expire_on_the_timer_without_another_part() {
+        let mut r = reassembly();
+        let now = Instant::now();
+        r.add("a", 2, 0, b"12345", now).unwrap();
+        r.add("b", 2, 0, b"12345", now + Duration::from_secs(1))
+            .unwrap();
+        assert_eq!(r.next_deadline(), Some(now + Duration::from_secs(5)));
+        r.expire(now + Duration::from_secs(5));
+        assert_eq!((r.pending(), r.total_bytes()), (1, 5));
+        assert_eq!(r.next_deadline(), Some(now + Duration::from_secs(6)));
+        r.expire(now + Duration::from_secs(6));
+        assert_eq!(
+            (r.pending(), r.total_bytes(), r.next_deadline()),
+            (0, 0, None)
+        );
+    }
+
+    #[test]
+    fn first_parts_of_many_messages_stay_within_the_total_bytes() {
+        let mut r = Reassembly::new(ReassemblyLimits {
+            max_pending: 100,
+            max_total_bytes: 15,
+            ..reassembly().limits
+        });
+        let now = Instant::now();
+        for n in 0..100 {
+            r.add(
+                &format!("m{n}"),
+                2,
+                0,
+                b"123456789",
+                now + Duration::from_millis(n),
+            )
+            .unwrap();
+            assert!(r.total_bytes() <= 15, "{} bytes held", r.total_bytes());
+        }
+        assert_eq!(r.pending(), 1, "only the newest first part fits");
+        assert_eq!(
+            r.add("m99", 2, 1, b"a", now + Duration::from_secs(1)),
+            Ok(Some(b"123456789a".to_vec()))
+        );
+        assert_eq!(r.total_bytes(), 0);
     }
 
     #[test]

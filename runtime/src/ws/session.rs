@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, watch, Semaphore};
+use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 use tokio::time::{sleep_until, timeout, Instant};
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -76,37 +76,61 @@ pub(crate) struct Session<'a> {
 }
 
 impl Session<'_> {
-    /// Runs the connection until it fails, goes silent or is closed.
+    /// Runs the connection until it fails, stops answering pings or is closed.
+    ///
+    /// A handler slot is taken before each read: while every handler is busy the client stops
+    /// reading (the server's frames wait in the network) and the pong deadline is paused.
     pub(crate) async fn run(&self, socket: Socket) -> WsError {
         let (mut sink, mut stream) = socket.split();
         let (ack_tx, mut ack_rx) = mpsc::channel::<Frame>(ACK_QUEUE);
         let mut reassembly = Reassembly::new(self.options.reassembly);
         let mut last_ping = Instant::now();
         let mut next_ping = last_ping;
-        let mut last_frame = last_ping;
+        let mut last_pong = last_ping;
+        let mut slot: Option<OwnedSemaphorePermit> = None;
+        let mut paused_at = Some(last_ping);
         let write_limit = self.options.write_timeout;
         loop {
             let ping_interval = self.config.borrow().ping_interval;
-            let silence_limit = ping_interval + self.options.pong_timeout;
+            let pong_limit = ping_interval.saturating_add(self.options.pong_timeout);
+            let expiry = reassembly.next_deadline().map(Instant::from_std);
             let outgoing = tokio::select! {
                 _ = sleep_until(next_ping) => {
                     last_ping = Instant::now();
-                    next_ping = last_ping + ping_interval;
+                    next_ping = later(last_ping, ping_interval);
                     tracing::debug!(conn_id = %self.endpoint.conn_id, "ping");
                     Frame::ping(self.endpoint.service_id)
                 }
-                _ = sleep_until(last_frame + silence_limit) => {
-                    return WsError::Timeout { during: "waiting for a frame", limit: silence_limit };
+                _ = sleep_until(later(last_pong, pong_limit)), if slot.is_some() => {
+                    return WsError::Timeout { during: "waiting for a pong", limit: pong_limit };
+                }
+                _ = sleep_until(expiry.unwrap_or(next_ping)), if expiry.is_some() => {
+                    reassembly.expire(std::time::Instant::now());
+                    continue;
+                }
+                permit = Arc::clone(self.handlers).acquire_owned(), if slot.is_none() => {
+                    // The semaphore is never closed, so a permit always comes.
+                    slot = permit.ok();
+                    if let Some(paused) = paused_at.take() {
+                        last_pong += paused.elapsed();
+                    }
+                    continue;
                 }
                 Some(ack) = ack_rx.recv() => ack,
-                message = stream.next() => {
-                    last_frame = Instant::now();
+                message = stream.next(), if slot.is_some() => {
                     match message {
                         None | Some(Ok(Message::Close(_))) => return WsError::Closed,
                         Some(Err(e)) => return WsError::websocket("read", e),
                         Some(Ok(Message::Binary(bytes))) => {
-                            if let Some(interval) = self.on_frame(&bytes, &mut reassembly, &ack_tx) {
-                                next_ping = last_ping + interval;
+                            match self.on_frame(&bytes, &mut reassembly, &ack_tx, &mut slot) {
+                                Received::Pong { ping_interval } => {
+                                    last_pong = Instant::now();
+                                    if let Some(interval) = ping_interval {
+                                        next_ping = later(last_ping, interval);
+                                    }
+                                }
+                                Received::Other if slot.is_none() => paused_at = Some(Instant::now()),
+                                Received::Other => {}
                             }
                         }
                         Some(Ok(_)) => {}
@@ -128,37 +152,39 @@ impl Session<'_> {
         }
     }
 
-    /// Handles one binary message; returns the new ping interval when a pong changed it.
+    /// Handles one binary message; a data event takes the handler `slot`.
     fn on_frame(
         &self,
         bytes: &[u8],
         reassembly: &mut Reassembly,
         acks: &mpsc::Sender<Frame>,
-    ) -> Option<Duration> {
+        slot: &mut Option<OwnedSemaphorePermit>,
+    ) -> Received {
         let frame = match Frame::from_bytes(bytes) {
             Ok(frame) => frame,
             Err(e) => {
                 tracing::warn!(error = %e, "dropping a message that is not a frame");
-                return None;
+                return Received::Other;
             }
         };
         match frame.method {
-            METHOD_CONTROL => self.on_control(&frame),
+            METHOD_CONTROL if frame.message_type() == Some(MessageType::Pong) => Received::Pong {
+                ping_interval: self.on_pong(&frame),
+            },
+            METHOD_CONTROL => Received::Other,
             METHOD_DATA => {
-                self.on_data(frame, reassembly, acks);
-                None
+                self.on_data(frame, reassembly, acks, slot);
+                Received::Other
             }
             other => {
                 tracing::warn!(method = other, "dropping a frame of unknown method");
-                None
+                Received::Other
             }
         }
     }
 
-    fn on_control(&self, frame: &Frame) -> Option<Duration> {
-        if frame.message_type() != Some(MessageType::Pong) {
-            return None;
-        }
+    /// Applies the configuration a pong carries; returns the new ping interval if it changed.
+    fn on_pong(&self, frame: &Frame) -> Option<Duration> {
         tracing::debug!(conn_id = %self.endpoint.conn_id, "pong");
         let payload = frame.payload_bytes();
         if payload.is_empty() {
@@ -184,7 +210,14 @@ impl Session<'_> {
         (after.ping_interval != before.ping_interval).then_some(after.ping_interval)
     }
 
-    fn on_data(&self, mut frame: Frame, reassembly: &mut Reassembly, acks: &mpsc::Sender<Frame>) {
+    /// Reassembles a data frame and, once whole, runs its event in a handler task holding `slot`.
+    fn on_data(
+        &self,
+        mut frame: Frame,
+        reassembly: &mut Reassembly,
+        acks: &mpsc::Sender<Frame>,
+        slot: &mut Option<OwnedSemaphorePermit>,
+    ) {
         let number = |key: &str, default: usize| {
             frame
                 .header(key)
@@ -217,11 +250,10 @@ impl Session<'_> {
         }
         tracing::debug!(%message_id, %trace_id, bytes = payload.len(), "event received");
         let dispatcher = Arc::clone(self.dispatcher);
-        let handlers = Arc::clone(self.handlers);
+        let permit = slot.take();
         let acks = acks.clone();
         tokio::spawn(async move {
-            // The semaphore is never closed, so a permit always comes.
-            let _permit = handlers.acquire_owned().await;
+            let _permit = permit;
             let started = Instant::now();
             let code = match dispatcher.dispatch(&payload).await {
                 Ok(outcome) => {
@@ -239,6 +271,20 @@ impl Session<'_> {
             }
         });
     }
+}
+
+/// What a received frame means for the connection loop.
+enum Received {
+    /// A pong: the server is alive; `ping_interval` is set when its configuration changed it.
+    Pong { ping_interval: Option<Duration> },
+    /// Anything else.
+    Other,
+}
+
+/// `at + by`, or a time too far to matter when that overflows (a huge configured duration).
+fn later(at: Instant, by: Duration) -> Instant {
+    at.checked_add(by)
+        .unwrap_or_else(|| at + Duration::from_secs(1 << 32))
 }
 
 /// The answer to a data frame: the same frame with `biz_rt` and the handler's result as payload.

@@ -36,6 +36,8 @@ pub struct Settings {
     pub client_config: ClientConfigUpdate,
     /// The configuration each pong carries (none: an empty pong).
     pub pong_config: Option<ClientConfigUpdate>,
+    /// Answer pings with pongs (`false`: a server that is still connected but no longer alive).
+    pub answer_pings: bool,
     /// Answer the endpoint request with this `code` and `msg` instead of a URL.
     pub endpoint_refusal: Option<(i64, String)>,
     /// Refuse WebSocket handshakes this way.
@@ -44,7 +46,7 @@ pub struct Settings {
 
 impl Default for Settings {
     /// The platform's usual configuration (every field present: the official Python client needs
-    /// them all), empty pongs, no refusal.
+    /// them all), empty pongs to every ping, no refusal.
     fn default() -> Self {
         Self {
             client_config: ClientConfigUpdate {
@@ -54,6 +56,7 @@ impl Default for Settings {
                 ping_interval: Some(120),
             },
             pong_config: None,
+            answer_pings: true,
             endpoint_refusal: None,
             handshake_refusal: None,
         }
@@ -326,14 +329,14 @@ async fn upgrade(
         }
         return response;
     }
-    ws.on_upgrade(move |socket| serve_connection(socket, shared, query, settings.pong_config))
+    ws.on_upgrade(move |socket| serve_connection(socket, shared, query, settings))
 }
 
 async fn serve_connection(
     mut socket: WebSocket,
     shared: Arc<Shared>,
     query: ConnectionQuery,
-    pong_config: Option<ClientConfigUpdate>,
+    settings: Settings,
 ) {
     let (commands, mut command_rx) = mpsc::channel(64);
     let (received_tx, received) = mpsc::channel(256);
@@ -358,12 +361,14 @@ async fn serve_connection(
                 let Ok(frame) = Frame::from_bytes(&bytes) else { continue };
                 let is_ping = frame.method == METHOD_CONTROL
                     && frame.message_type() == Some(MessageType::Ping);
-                if is_ping {
-                    let payload = pong_config.map(|c| serde_json::to_vec(&c).unwrap_or_default());
+                if is_ping && settings.answer_pings {
+                    let payload = settings.pong_config.map(|c| serde_json::to_vec(&c).unwrap_or_default());
                     let pong = Frame::control(frame.service, MessageType::Pong, payload);
                     if socket.send(Message::Binary(pong.to_bytes().into())).await.is_err() {
                         return;
                     }
+                }
+                if is_ping {
                     let _ = received_tx.send(Received::Ping(frame)).await;
                 } else if frame.method == METHOD_DATA {
                     let _ = received_tx.send(Received::Ack(Acknowledgement::new(frame))).await;
