@@ -7,15 +7,20 @@
 //! a duplicate delivery (same `event_id`, never given to a handler twice) and an event type nobody
 //! registered for. Only a malformed body, an event that does not decode into its registered type, or
 //! a failing handler are [`DispatchError`]s.
+//!
+//! A body is read once for its routing fields ([`crate::envelope`]); a typed handler's event is then
+//! decoded from that same text, and the body is copied into an [`EventEnvelope`] only for the
+//! fallback, which takes one.
 
 mod recent;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Mutex;
 
-use crate::envelope::{Envelope, EnvelopeError, EventEnvelope, Header};
+use crate::envelope::{self, Delivery, EnvelopeError, EventEnvelope, Header, Plaintext};
 use crate::Event;
 
 use recent::RecentIds;
@@ -26,8 +31,8 @@ pub type HandlerError = Box<dyn std::error::Error + Send + Sync>;
 pub type HandlerResult = Result<(), HandlerError>;
 
 type HandlerFuture = Pin<Box<dyn Future<Output = HandlerResult> + Send>>;
-type TypedRoute =
-    Box<dyn Fn(&EventEnvelope) -> Result<HandlerFuture, serde_json::Error> + Send + Sync>;
+/// Decodes the plaintext body into the route's event type and calls its handler.
+type TypedRoute = Box<dyn Fn(&str) -> Result<HandlerFuture, serde_json::Error> + Send + Sync>;
 type RawRoute = Box<dyn Fn(EventEnvelope) -> HandlerFuture + Send + Sync>;
 
 /// The handler chosen for one delivery.
@@ -127,8 +132,8 @@ impl Dispatcher {
         F: Fn(E) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = HandlerResult> + Send + 'static,
     {
-        let route: TypedRoute = Box::new(move |envelope: &EventEnvelope| {
-            let event: E = serde_json::from_str(&envelope.raw)?;
+        let route: TypedRoute = Box::new(move |body: &str| {
+            let event: E = serde_json::from_str(body)?;
             Ok(Box::pin(handler(event)) as HandlerFuture)
         });
         self.typed.insert(E::EVENT_TYPE, route);
@@ -148,9 +153,9 @@ impl Dispatcher {
 
     /// Dispatches a plaintext schema 2.0 or 1.0 body.
     pub async fn dispatch(&self, body: &[u8]) -> Result<Dispatched, DispatchError> {
-        match Envelope::parse(body)? {
-            Envelope::Event(envelope) => self.dispatch_envelope(envelope).await,
-            Envelope::UrlVerification(_) => Err(DispatchError::NotAnEvent),
+        match Plaintext::read(Cow::Borrowed(envelope::utf8(body)?))? {
+            Plaintext::Event(delivery) => self.dispatch_delivery(delivery).await,
+            Plaintext::UrlVerification(_) => Err(DispatchError::NotAnEvent),
         }
     }
 
@@ -159,33 +164,47 @@ impl Dispatcher {
         &self,
         envelope: EventEnvelope,
     ) -> Result<Dispatched, DispatchError> {
+        self.dispatch_delivery(Delivery::from(envelope)).await
+    }
+
+    /// Dispatches an event delivery: finds its route, claims its id, decodes it for a typed handler
+    /// (from the body as read, without a copy) and runs the handler.
+    pub(crate) async fn dispatch_delivery(
+        &self,
+        delivery: Delivery<'_>,
+    ) -> Result<Dispatched, DispatchError> {
         let route = match (
-            self.typed.get(envelope.header.event_type.as_str()),
+            self.typed.get(delivery.header.event_type.as_str()),
             &self.fallback,
         ) {
             (Some(typed), _) => Route::Typed(typed),
             (None, Some(fallback)) => Route::Fallback(fallback),
-            (None, None) => return Ok(Dispatched::Unhandled(envelope.header)),
+            (None, None) => return Ok(Dispatched::Unhandled(delivery.header)),
         };
         let mut claim = Claim {
             recent: &self.recent,
             id: None,
         };
-        if let Some(id) = &envelope.header.event_id {
+        if let Some(id) = &delivery.header.event_id {
             if !lock(claim.recent).insert(id) {
-                return Ok(Dispatched::Duplicate(envelope.header));
+                return Ok(Dispatched::Duplicate(delivery.header));
             }
             claim.id = Some(id.clone());
         }
-        let header = envelope.header.clone();
-        let run = match route {
-            Route::Typed(typed) => typed(&envelope).map_err(|source| DispatchError::Decode {
-                event_type: header.event_type.clone(),
-                source,
-            }),
-            Route::Fallback(fallback) => Ok(fallback(envelope)),
+        let (header, future) = match route {
+            Route::Typed(typed) => match typed(&delivery.body) {
+                Ok(future) => (delivery.header, future),
+                Err(source) => {
+                    return Err(DispatchError::Decode {
+                        event_type: delivery.header.event_type,
+                        source,
+                    })
+                }
+            },
+            Route::Fallback(fallback) => {
+                (delivery.header.clone(), fallback(delivery.into_envelope()))
+            }
         };
-        let future = run?;
         future.await.map_err(|source| DispatchError::Handler {
             event_type: header.event_type.clone(),
             source,

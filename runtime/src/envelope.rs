@@ -4,6 +4,8 @@
 //! Only the routing fields are read; the whole plaintext body is kept in [`EventEnvelope::raw`] so
 //! nothing the platform sent is lost.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Deserializer};
 
 /// A parsed plaintext body.
@@ -78,12 +80,73 @@ pub enum EnvelopeError {
 impl Envelope {
     /// Reads the routing fields of a plaintext body, keeping the body itself.
     pub fn parse(body: &[u8]) -> Result<Self, EnvelopeError> {
-        let text = std::str::from_utf8(body).map_err(|_| {
-            EnvelopeError::Json(serde::de::Error::custom("body is not valid UTF-8"))
-        })?;
-        let wire: Wire = serde_json::from_str(text)?;
-        wire.into_envelope(text)
+        Ok(match Plaintext::read(Cow::Borrowed(utf8(body)?))? {
+            Plaintext::Event(delivery) => Envelope::Event(delivery.into_envelope()),
+            Plaintext::UrlVerification(verification) => Envelope::UrlVerification(verification),
+        })
     }
+}
+
+/// A plaintext body after its one read of the routing fields, before anything is copied: the
+/// dispatcher decodes a typed event from [`Delivery::body`] and copies the body into an
+/// [`EventEnvelope`] only for a handler that takes one.
+pub(crate) enum Plaintext<'a> {
+    /// An event delivery (schema 2.0 or 1.0).
+    Event(Delivery<'a>),
+    /// The URL verification request.
+    UrlVerification(UrlVerification),
+}
+
+/// An event delivery: its routing header and the plaintext body, borrowed from the request when it
+/// can be, or owned (a decrypted body).
+pub(crate) struct Delivery<'a> {
+    pub(crate) schema: Schema,
+    pub(crate) header: Header,
+    pub(crate) body: Cow<'a, str>,
+}
+
+impl<'a> Plaintext<'a> {
+    /// Reads the routing fields of `body`, which it keeps.
+    pub(crate) fn read(body: Cow<'a, str>) -> Result<Self, EnvelopeError> {
+        let wire: Wire = serde_json::from_str(&body)?;
+        wire.into_plaintext(body)
+    }
+}
+
+impl Delivery<'_> {
+    /// The public form, owning the body (no copy when it is already owned).
+    pub(crate) fn into_envelope(self) -> EventEnvelope {
+        EventEnvelope {
+            schema: self.schema,
+            header: self.header,
+            raw: self.body.into_owned(),
+        }
+    }
+}
+
+impl From<EventEnvelope> for Delivery<'static> {
+    fn from(envelope: EventEnvelope) -> Self {
+        Self {
+            schema: envelope.schema,
+            header: envelope.header,
+            body: Cow::Owned(envelope.raw),
+        }
+    }
+}
+
+/// The body as text: the routing fields and the raw body are JSON text.
+pub(crate) fn utf8(body: &[u8]) -> Result<&str, EnvelopeError> {
+    std::str::from_utf8(body).map_err(|_| not_utf8())
+}
+
+/// [`utf8`] for an owned body (a decrypted one), without copying it.
+#[cfg(feature = "webhook")]
+pub(crate) fn utf8_owned(body: Vec<u8>) -> Result<String, EnvelopeError> {
+    String::from_utf8(body).map_err(|_| not_utf8())
+}
+
+fn not_utf8() -> EnvelopeError {
+    EnvelopeError::Json(serde::de::Error::custom("body is not valid UTF-8"))
 }
 
 /// The fields of all three shapes, every one optional; unknown fields are skipped.
@@ -122,7 +185,7 @@ struct WireEvent {
 }
 
 impl Wire {
-    fn into_envelope(self, raw: &str) -> Result<Envelope, EnvelopeError> {
+    fn into_plaintext<'a>(self, body: Cow<'a, str>) -> Result<Plaintext<'a>, EnvelopeError> {
         if let Some(header) = self.header {
             if self.schema.as_deref() != Some("2.0") {
                 return Err(EnvelopeError::Unrecognized(
@@ -132,7 +195,7 @@ impl Wire {
             let event_type = header
                 .event_type
                 .ok_or(EnvelopeError::Unrecognized("header.event_type is missing"))?;
-            return Ok(Envelope::Event(EventEnvelope {
+            return Ok(Plaintext::Event(Delivery {
                 schema: Schema::V2,
                 header: Header {
                     event_id: header.event_id,
@@ -142,11 +205,11 @@ impl Wire {
                     app_id: header.app_id,
                     tenant_key: header.tenant_key,
                 },
-                raw: raw.to_owned(),
+                body,
             }));
         }
         match self.kind.as_deref() {
-            Some("url_verification") => Ok(Envelope::UrlVerification(UrlVerification {
+            Some("url_verification") => Ok(Plaintext::UrlVerification(UrlVerification {
                 challenge: self
                     .challenge
                     .ok_or(EnvelopeError::Unrecognized("challenge is missing"))?,
@@ -159,7 +222,7 @@ impl Wire {
                 let event_type = event
                     .kind
                     .ok_or(EnvelopeError::Unrecognized("event.type is missing"))?;
-                Ok(Envelope::Event(EventEnvelope {
+                Ok(Plaintext::Event(Delivery {
                     schema: Schema::V1,
                     header: Header {
                         event_id: self.uuid,
@@ -169,7 +232,7 @@ impl Wire {
                         app_id: event.app_id,
                         tenant_key: event.tenant_key,
                     },
-                    raw: raw.to_owned(),
+                    body,
                 }))
             }
             Some(_) => Err(EnvelopeError::Unrecognized("unknown `type`")),

@@ -40,8 +40,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
-use crate::dispatch::{Dispatched, Dispatcher};
-use crate::envelope::Envelope;
+use crate::dispatch::{DispatchError, Dispatched, Dispatcher};
+use crate::envelope::{self, Plaintext};
 
 pub use cipher::{DecryptError, EncryptKey};
 pub use config::{
@@ -82,19 +82,26 @@ pub struct Reply {
     pub outcome: Outcome,
 }
 
+/// The body of the answer to an accepted event.
+const SUCCESS: &str = r#"{"msg":"success"}"#;
+
 impl From<Outcome> for Reply {
     fn from(outcome: Outcome) -> Self {
         let (status, body) = match &outcome {
-            Outcome::Challenge(challenge) => (200, serde_json::json!({ "challenge": challenge })),
-            Outcome::Dispatched(_) => (200, serde_json::json!({ "msg": "success" })),
+            Outcome::Challenge(challenge) => (
+                200,
+                serde_json::json!({ "challenge": challenge }).to_string(),
+            ),
+            // Every accepted event gets the same answer: no JSON to build.
+            Outcome::Dispatched(_) => (200, SUCCESS.to_owned()),
             Outcome::Rejected(rejection) => (
                 rejection.status(),
-                serde_json::json!({ "msg": rejection.reason() }),
+                serde_json::json!({ "msg": rejection.reason() }).to_string(),
             ),
         };
         Self {
             status,
-            body: body.to_string(),
+            body,
             outcome,
         }
     }
@@ -158,29 +165,32 @@ impl Webhook {
         };
         let outer: Outer =
             serde_json::from_slice(body).map_err(|e| Rejection::MalformedJson(e.to_string()))?;
-        let plaintext: Cow<[u8]> = match outer.encrypt {
+        // The decrypted body is dispatched as it is, never copied.
+        let plaintext: Cow<str> = match outer.encrypt {
             Some(encrypt) => {
                 let key = self
                     .config
                     .encrypt_key
                     .as_ref()
                     .ok_or(Rejection::NoEncryptKey)?;
-                Cow::Owned(key.decrypt(&encrypt)?)
+                Cow::Owned(
+                    envelope::utf8_owned(key.decrypt(&encrypt)?).map_err(DispatchError::from)?,
+                )
             }
-            None => Cow::Borrowed(body),
+            None => Cow::Borrowed(envelope::utf8(body).map_err(DispatchError::from)?),
         };
-        match Envelope::parse(&plaintext).map_err(crate::dispatch::DispatchError::from)? {
-            Envelope::UrlVerification(verification) => {
+        match Plaintext::read(plaintext).map_err(DispatchError::from)? {
+            Plaintext::UrlVerification(verification) => {
                 self.check_token(verification.token.as_deref())?;
                 Ok(Outcome::Challenge(verification.challenge))
             }
-            Envelope::Event(event) => {
+            Plaintext::Event(delivery) => {
                 if self.config.encrypt_key.is_some() && !signed {
                     return Err(Rejection::MissingSignature);
                 }
-                self.check_token(event.header.token.as_deref())?;
+                self.check_token(delivery.header.token.as_deref())?;
                 Ok(Outcome::Dispatched(
-                    self.dispatcher.dispatch_envelope(event).await?,
+                    self.dispatcher.dispatch_delivery(delivery).await?,
                 ))
             }
         }

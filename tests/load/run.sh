@@ -9,6 +9,9 @@
 # latency to other load on the machine), and the ratio of requests/s.
 # Deduplication is off in our server (--dedup-capacity 0) so that every request runs the handler,
 # as in the Node SDK.
+# BASELINE_BIN=path/to/an/older/lark-events adds that build as a third server, measured in the same
+# run (e.g. a copy of the binary taken before a change), so that before and after are compared under
+# the same load.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +35,7 @@ if [ ! -d "$root/tests/conformance/node_modules/@larksuiteoapi/node-sdk" ]; then
 fi
 (cd "$root" && cargo build --quiet --release -p lark-runtime --features cli)
 ours_bin="${CARGO_TARGET_DIR:-$root/target}/release/lark-events"
+baseline_bin=${BASELINE_BIN:-}
 
 work=$(mktemp -d)
 pids=()
@@ -54,11 +58,20 @@ wait_for() { # port
 }
 
 export LARK_ENCRYPT_KEY=$key LARK_VERIFICATION_TOKEN=$token
+start_ours() { # binary port log
+    RUST_LOG=warn "$1" serve --addr "127.0.0.1:$2" --path "$path" --dedup-capacity 0 >/dev/null 2>"$3" &
+}
 ours_port=$(free_port)
-RUST_LOG=warn "$ours_bin" serve --addr "127.0.0.1:$ours_port" --path "$path" --dedup-capacity 0 \
-    >/dev/null 2>"$work/ours.log" &
+start_ours "$ours_bin" "$ours_port" "$work/ours.log"
 ours_pid=$!
 pids+=($!)
+if [ -n "$baseline_bin" ]; then
+    baseline_port=$(free_port)
+    start_ours "$baseline_bin" "$baseline_port" "$work/baseline.log"
+    baseline_pid=$!
+    pids+=($!)
+    wait_for "$baseline_port"
+fi
 node_port=$(free_port)
 NODE_PATH="$root/tests/conformance/node_modules" node "$here/node_server.cjs" "$node_port" "$path" \
     >/dev/null 2>"$work/node.log" &
@@ -68,7 +81,7 @@ wait_for "$ours_port"
 wait_for "$node_port"
 
 node "$here/request.mjs" "$key" "$path" "$work/request.lua" "$work/request.curl"
-for server in "ours:$ours_port" "node:$node_port"; do
+for server in "ours:$ours_port" "node:$node_port" ${baseline_bin:+"baseline:$baseline_port"}; do
     answer=$(curl -K "$work/request.curl" "http://127.0.0.1:${server#*:}$path")
     if [ "$answer" != '{"msg":"success"}' ]; then
         echo "${server%%:*} does not accept the request: $answer" >&2
@@ -117,4 +130,9 @@ for c in $connections; do
     ratio=$(awk -v a="$ours_rps" -v b="$node_rps" 'BEGIN { printf "%.1f", a / b }')
     echo "| $c | lark-events serve (Rust, release) | $ours_rps | $ours_p50 | $ours_p99 | $ours_cpu | ${ratio}× |"
     echo "| $c | node-sdk $sdk_version adaptDefault (Node $(node --version)) | $node_rps | $node_p50 | $node_p99 | $node_cpu | 1× |"
+    if [ -n "$baseline_bin" ]; then
+        read -r base_rps base_p50 base_p99 base_cpu < <(measure baseline "$baseline_port" "$c" "$baseline_pid")
+        ratio=$(awk -v a="$base_rps" -v b="$node_rps" 'BEGIN { printf "%.1f", a / b }')
+        echo "| $c | baseline: $baseline_bin | $base_rps | $base_p50 | $base_p99 | $base_cpu | ${ratio}× |"
+    fi
 done

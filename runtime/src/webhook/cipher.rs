@@ -57,16 +57,21 @@ impl EncryptKey {
 
     /// Decrypts the base64 `encrypt` field of a body into the plaintext bytes.
     pub fn decrypt(&self, encrypt: &str) -> Result<Vec<u8>, DecryptError> {
-        let bytes = BASE64
+        let mut bytes = BASE64
             .decode(encrypt.trim())
             .map_err(|_| DecryptError::Base64)?;
         if bytes.len() < 2 * BLOCK || bytes.len() % BLOCK != 0 {
             return Err(DecryptError::Length(bytes.len()));
         }
-        let (iv, ciphertext) = bytes.split_at(BLOCK);
-        cbc::Decryptor::<aes::Aes256>::new(&self.aes_key.into(), iv.into())
-            .decrypt_padded_vec_mut::<Pkcs7>(ciphertext)
-            .map_err(|_| DecryptError::Padding)
+        // Decrypted in place, then the plaintext moved over the IV: one buffer for the whole body.
+        let (iv, ciphertext) = bytes.split_at_mut(BLOCK);
+        let plaintext_len = cbc::Decryptor::<aes::Aes256>::new(&self.aes_key.into(), (&*iv).into())
+            .decrypt_padded_mut::<Pkcs7>(ciphertext)
+            .map_err(|_| DecryptError::Padding)?
+            .len();
+        bytes.copy_within(BLOCK..BLOCK + plaintext_len, 0);
+        bytes.truncate(plaintext_len);
+        Ok(bytes)
     }
 
     /// Encrypts `plaintext` as the platform does: base64(iv ‖ AES-256-CBC(plaintext, PKCS#7)).
