@@ -176,11 +176,15 @@ struct WireHeader {
     tenant_key: Option<String>,
 }
 
+/// The routing fields of `event` (schema 1.0). A 2.0 event may carry fields of these names with
+/// any JSON (`"type": 1`): a value that is not a string is not a routing field, never an error.
 #[derive(Deserialize)]
 struct WireEvent {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default, deserialize_with = "string_or_skip")]
     kind: Option<String>,
+    #[serde(default, deserialize_with = "string_or_skip")]
     app_id: Option<String>,
+    #[serde(default, deserialize_with = "string_or_skip")]
     tenant_key: Option<String>,
 }
 
@@ -260,9 +264,79 @@ fn lenient_string<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D:
     )
 }
 
+/// A string, or `None` for any other JSON value (skipped without building it).
+fn string_or_skip<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    struct StringOrSkip;
+
+    impl<'de> serde::de::Visitor<'de> for StringOrSkip {
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            Ok(Some(value.to_owned()))
+        }
+
+        fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Self::Value, E> {
+            Ok(Some(value))
+        }
+
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            while map
+                .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                .is_some()
+            {}
+            Ok(None)
+        }
+    }
+
+    de.deserialize_any(StringOrSkip)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_2_0_event_may_have_fields_named_like_1_0_routing_fields() {
+        let body = r#"{"schema":"2.0","header":{"event_id":"e1","event_type":"hire.talent.tag_subscription_v1"},"event":{"type":1,"app_id":[],"tenant_key":{"a":1}}}"#;
+        let env = event(body);
+        assert_eq!(env.header.event_type, "hire.talent.tag_subscription_v1");
+        assert_eq!(env.header.app_id, None);
+    }
 
     fn event(body: &str) -> EventEnvelope {
         match Envelope::parse(body.as_bytes()).unwrap() {
