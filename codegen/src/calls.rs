@@ -156,7 +156,12 @@ mod tests {
             text: "on_a: a::v1::A".to_owned(),
         }];
         assert_eq!(
-            call("crate::dispatch::handlers", "DispatcherExt", &entries, Wrap::Lines),
+            call(
+                "crate::dispatch::handlers",
+                "DispatcherExt",
+                &entries,
+                Wrap::Lines
+            ),
             "crate::dispatch::handlers!(DispatcherExt {\n    /// Registers it.\n    \
              #[cfg(feature = \"a\")]\n    on_a: a::v1::A,\n});\n"
         );

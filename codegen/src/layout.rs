@@ -120,7 +120,12 @@ fn any_event(modules: &[Module]) -> String {
             ),
         })
         .collect();
-    call("crate::any_event::declare", "AnyEvent", &entries, Wrap::Lines)
+    call(
+        "crate::any_event::declare",
+        "AnyEvent",
+        &entries,
+        Wrap::Lines,
+    )
 }
 
 /// Every event struct of every module, with its module.
@@ -202,9 +207,8 @@ ws-test-server = [\"ws\", \"lark-runtime/ws-test-server\"]
 
 fn cargo_toml<'a>(layout: &Layout, services: impl Iterator<Item = &'a str>) -> String {
     let services: Vec<&str> = services.collect();
-    let mut features = String::from(
-        "# One feature per service: enable the ones you use (`full` enables all).\n",
-    );
+    let mut features =
+        String::from("# One feature per service: enable the ones you use (`full` enables all).\n");
     for service in &services {
         features.push_str(&format!("{service} = []\n"));
     }

@@ -155,7 +155,11 @@ impl TypeDef {
             (TypeDef::Struct(left), TypeDef::Struct(right)) => {
                 let mut merged = left.clone();
                 for field in &right.fields {
-                    match merged.fields.iter().find(|f| f.wire_name == field.wire_name) {
+                    match merged
+                        .fields
+                        .iter()
+                        .find(|f| f.wire_name == field.wire_name)
+                    {
                         Some(known) if known.ty == field.ty => {}
                         Some(_) => return None,
                         None => {

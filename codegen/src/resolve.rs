@@ -474,9 +474,7 @@ impl PageResolver<'_, '_> {
             return Ok(FieldType::Named(name.to_owned()));
         }
         let qualified = format!("{owner}{name}");
-        Ok(FieldType::Named(
-            self.insert_named(def(qualified), origin),
-        ))
+        Ok(FieldType::Named(self.insert_named(def(qualified), origin)))
     }
 }
 

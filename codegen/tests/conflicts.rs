@@ -67,8 +67,10 @@ fn same_name_other_fields_is_one_type_with_the_union() {
     assert!(module.contains("crate::wire::object!(UserId { open_id, union_id });"));
     assert_eq!(
         generated.warnings,
-        ["b.md:40: warning: type UserId is documented with other fields or values at a.md:11; \
-          generated once, with the union of both"]
+        [
+            "b.md:40: warning: type UserId is documented with other fields or values at a.md:11; \
+          generated once, with the union of both"
+        ]
     );
 }
 
@@ -90,7 +92,8 @@ fn shapes_that_cannot_merge_become_types_named_after_their_event() {
     assert!(module.contains("pub operator_id: Option<P2UserDeletedV3UserId>,"));
     assert_eq!(generated.warnings.len(), 1, "{:?}", generated.warnings);
     assert!(
-        generated.warnings[0].starts_with("b.md:40: warning: type UserId has another shape at a.md:11"),
+        generated.warnings[0]
+            .starts_with("b.md:40: warning: type UserId has another shape at a.md:11"),
         "{:?}",
         generated.warnings
     );
@@ -132,7 +135,8 @@ fn broken_schemas_leave_their_page_out_naming_the_file() {
         generated.warnings
     );
     assert!(
-        generated.warnings[1].contains("c.schema.json") && generated.warnings[1].contains("event_header"),
+        generated.warnings[1].contains("c.schema.json")
+            && generated.warnings[1].contains("event_header"),
         "{:?}",
         generated.warnings
     );

@@ -25,10 +25,10 @@ fn generate_from(text: &str) -> (Vec<String>, bool) {
         variant_names: None,
     };
     let generated = generate(&[file], &config).unwrap();
-    let has_event = generated
-        .files
-        .iter()
-        .any(|f| f.contents.contains("pub struct P2ApplicationAppVersionPublishApplyV6 {"));
+    let has_event = generated.files.iter().any(|f| {
+        f.contents
+            .contains("pub struct P2ApplicationAppVersionPublishApplyV6 {")
+    });
     (generated.warnings, has_event)
 }
 

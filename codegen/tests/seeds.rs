@@ -109,7 +109,9 @@ fn every_file_starts_with_the_generated_header() {
 
 #[test]
 fn handlers_are_registered_through_the_dispatcher_extension() {
-    let files = generate(&seed_schemas(), &config(Layout::InRepo)).unwrap().files;
+    let files = generate(&seed_schemas(), &config(Layout::InRepo))
+        .unwrap()
+        .files;
     let services = files
         .iter()
         .find(|f| f.path.ends_with("src/services/mod.rs"))
@@ -126,7 +128,9 @@ fn handlers_are_registered_through_the_dispatcher_extension() {
 
 #[test]
 fn generated_modules_are_declarations_and_one_macro_call_per_item() {
-    let files = generate(&seed_schemas(), &config(Layout::InRepo)).unwrap().files;
+    let files = generate(&seed_schemas(), &config(Layout::InRepo))
+        .unwrap()
+        .files;
     let v6 = files
         .iter()
         .find(|f| f.path.ends_with("application/v6.rs"))

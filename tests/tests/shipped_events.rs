@@ -49,7 +49,10 @@ fn every_example_decodes_into_its_type_and_round_trips() {
     for failure in &failures {
         println!("  {failure}");
     }
-    assert!(passed >= 249, "the event pages of schema/docs/ are in the crate: {passed}");
+    assert!(
+        passed >= 249,
+        "the event pages of schema/docs/ are in the crate: {passed}"
+    );
     // Pages whose example contradicts its own table (an array or a string where the table documents
     // an object): the parser does not yet let the example win.
     let known: [&str; 6] = [
