@@ -205,7 +205,15 @@ pub fn run(docs_dir: &Path, out: &Path, target_dir: &Path) -> Report {
     .unwrap();
 
     let output = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--features", "full", "--example", "roundtrip", "--"])
+        .args([
+            "run",
+            "--quiet",
+            "--features",
+            "full",
+            "--example",
+            "roundtrip",
+            "--",
+        ])
         .arg(&data)
         .current_dir(out)
         .env("CARGO_TARGET_DIR", target_dir)
