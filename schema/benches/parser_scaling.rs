@@ -2,15 +2,22 @@
 //! renderings, and one description cell of 10 KB to 10 MB made of repeated section markers. The time per
 //! row (or per byte) should stay flat as the input grows; `Throughput` makes criterion print it.
 //!
+//!
+//! The group `nested` times the schema writer on a page whose named type nests itself 8, 16 and 32 levels
+//! deep (32 is `docs::MAX_DEPTH`, the deepest page the parser accepts) with other fields at each level:
+//! each use is written once, so the time per level should stay flat too.
+//!
 //! `cargo bench -p lark-schema --bench parser_scaling` (a filter such as `-- pages/flat` picks a group).
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use lark_schema::docs::{self, Options};
+use lark_schema::docs::{self, Options, MAX_DEPTH};
+use lark_schema::writer::page_schema;
 
 const ROWS: [usize; 3] = [1_000, 10_000, 100_000];
 const CELL_BYTES: [usize; 4] = [10_000, 100_000, 1_000_000, 10_000_000];
+const LEVELS: [usize; 3] = [MAX_DEPTH / 4, MAX_DEPTH / 2, MAX_DEPTH];
 
 /// A flat page: no nesting marker, so the tree builder recovers the depth; every row is top-level.
 fn flat_page(rows: usize) -> String {
@@ -33,19 +40,35 @@ fn markdown_page(rows: usize) -> String {
     page
 }
 
+fn source_row(level: usize, name: &str, doc_type: &str) -> String {
+    format!("<md-dt-tr level=\"{level}\">\n<md-dt-td>{name}</md-dt-td>\n<md-dt-td>{doc_type}</md-dt-td>\n<md-dt-td>x</md-dt-td>\n</md-dt-tr>\n")
+}
+
+/// A doc source page of these rows.
+fn source_table(rows: &str) -> String {
+    format!("# T\n\n<md-dt-table>\n<md-dt-tbody>\n{rows}</md-dt-tbody>\n</md-dt-table>\n")
+}
+
 /// A doc source page with the same rows as `markdown_page`.
 fn source_page(rows: usize) -> String {
-    let row = |level: usize, name: &str, doc_type: &str| {
-        format!("<md-dt-tr level=\"{level}\">\n<md-dt-td>{name}</md-dt-td>\n<md-dt-td>{doc_type}</md-dt-td>\n<md-dt-td>x</md-dt-td>\n</md-dt-tr>\n")
-    };
-    let mut page = String::from("# T\n\n<md-dt-table>\n<md-dt-tbody>\n");
+    let mut table = String::new();
     for i in 0..rows / 3 {
-        page.push_str(&row(0, &format!("object_{i}"), "object"));
-        page.push_str(&row(1, "id", "string"));
-        page.push_str(&row(1, "name", "string"));
+        table.push_str(&source_row(0, &format!("object_{i}"), "object"));
+        table.push_str(&source_row(1, "id", "string"));
+        table.push_str(&source_row(1, "name", "string"));
     }
-    page.push_str("</md-dt-tbody>\n</md-dt-table>\n");
-    page
+    source_table(&table)
+}
+
+/// A doc source page where type `node` nests itself `levels` deep, with a field of another name at each
+/// level: every use below the first has other fields than the first, so it is written inline.
+fn nested_page(levels: usize) -> String {
+    let mut table = source_row(0, "root", "node");
+    for level in 1..levels {
+        table.push_str(&source_row(level, &format!("field_{level}"), "string"));
+        table.push_str(&source_row(level, "child", "node"));
+    }
+    source_table(&table)
 }
 
 /// A one-row flat page whose description cell is `unit` repeated to about `bytes` bytes.
@@ -92,5 +115,20 @@ fn cells(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, pages, cells);
+fn nested(c: &mut Criterion) {
+    let mut group = c.benchmark_group("nested");
+    for levels in LEVELS {
+        let parsed = docs::parse_str("page.md", &nested_page(levels), Options::default())
+            .expect("the page parses");
+        group.throughput(Throughput::Elements(levels as u64));
+        group.bench_with_input(
+            BenchmarkId::new("levels", levels),
+            &parsed.page,
+            |b, page| b.iter(|| black_box(page_schema(page))),
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, pages, cells, nested);
 criterion_main!(benches);

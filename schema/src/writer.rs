@@ -11,7 +11,9 @@ use crate::contract::{
     RequestBody, Scalar, Schema, TimeFormat, DRAFT,
 };
 use crate::docs::types::DocType;
-use crate::docs::{ApiMeta, Body, EventMeta, Field, Page, Permission, Rendering, Warning};
+use crate::docs::{
+    ApiMeta, Body, EventMeta, Field, Page, Permission, Rendering, Warning, MAX_DEPTH,
+};
 
 /// The schema of a page.
 pub fn page_schema(page: &Page) -> Value {
@@ -31,6 +33,8 @@ pub fn typed_schema(page: &Page) -> (Schema, Vec<Warning>) {
         page,
         first_definition: HashMap::new(),
         defs: Ordered::default(),
+        deferred: Vec::new(),
+        depth: 0,
         warnings: Vec::new(),
     };
     writer.collect_definitions(&page.fields);
@@ -39,6 +43,11 @@ pub fn typed_schema(page: &Page) -> (Schema, Vec<Warning>) {
     }
     let properties = writer.properties(&page.fields);
     let request = page.request.as_ref().map(|body| writer.body(body));
+    while !writer.deferred.is_empty() {
+        for (name, source) in std::mem::take(&mut writer.deferred) {
+            writer.define(&name, source);
+        }
+    }
     let defs = std::mem::take(&mut writer.defs)
         .into_iter()
         .map(|(name, def)| (name, def.expect("every `$defs` placeholder is filled")))
@@ -136,6 +145,11 @@ struct Writer<'p> {
     first_definition: HashMap<&'p str, &'p Field>,
     /// `None` while the entry is being written (its place is kept: `$defs` is in order of first use).
     defs: Ordered<Option<NamedSchema>>,
+    /// Named types first used too deep to write their definition on the spot (see [`Writer::named`]),
+    /// with the row whose children define them: written after the body.
+    deferred: Vec<(String, &'p Field)>,
+    /// How many levels of fields are being written: the writer recurses once per level.
+    depth: usize,
     warnings: Vec<Warning>,
 }
 
@@ -162,14 +176,20 @@ impl<'p> Writer<'p> {
     }
 
     fn properties(&mut self, fields: &'p [Field]) -> Ordered<FieldSchema> {
-        fields
+        self.depth += 1;
+        let properties = fields
             .iter()
             .map(|f| (f.name.clone(), self.field(f)))
-            .collect()
+            .collect();
+        self.depth -= 1;
+        properties
     }
 
     fn field(&mut self, field: &'p Field) -> FieldSchema {
-        let doc_type = DocType::parse(&field.doc_type).unwrap_or(DocType::Object);
+        let mut doc_type = DocType::parse(&field.doc_type).unwrap_or(DocType::Object);
+        if field.list_in_example {
+            doc_type = DocType::Array(Box::new(doc_type));
+        }
         let value_part = self.type_schema(&doc_type, field);
         let mut schema = match &doc_type {
             DocType::Array(_) => {
@@ -237,38 +257,45 @@ impl<'p> Writer<'p> {
     }
 
     /// A `$ref` to the `$defs` entry of `name`, or an inline object when this use has another shape.
+    ///
+    /// The entry is written at the type's first use, from the first row that lists its children. When
+    /// that row is elsewhere on the page and this use is already [`MAX_DEPTH`] levels deep, the entry is
+    /// written after the body instead: a page could otherwise chain such jumps without end and overflow
+    /// the stack. Until then a use listing children is written inline, as a use inside the type's own
+    /// definition is.
     fn named(&mut self, name: &str, field: &'p Field) -> FieldSchema {
         let definition = self.first_definition.get(name).copied();
         if !self.defs.contains_key(name) {
             self.defs.insert(name.to_string(), None);
             let source = definition.unwrap_or(field);
-            let def = NamedSchema {
-                ty: JsonType::Object,
-                lark_type: name.to_owned(),
-                line: source.line as u64,
-                properties: self.properties(&source.children),
-                required: required(&source.children),
-            };
-            self.defs.insert(name.to_string(), Some(def));
+            if std::ptr::eq(source, field) || self.depth < MAX_DEPTH {
+                self.define(name, source);
+            } else {
+                self.deferred.push((name.to_owned(), source));
+            }
         }
         if let Some(definition) = definition {
             if !std::ptr::eq(definition, field) && !field.children.is_empty() {
-                let listed = self
-                    .defs
-                    .get(name)
-                    .and_then(Option::as_ref)
-                    .map(|def| shape_of_properties(&def.properties));
-                let here = shape_of_properties(&self.properties_quiet(&field.children));
-                if listed.as_ref() != Some(&here) {
-                    self.warnings.push(Warning {
+                // Written once, then compared: dropped (with what writing it said) when it is the listed
+                // shape, kept inline when not.
+                let (defs, warnings) = (self.defs.len(), self.warnings.len());
+                let here = self.object(&field.children);
+                let listed = self.defs.get(name).and_then(Option::as_ref);
+                if listed.is_some_and(|def| same_properties(&def.properties, &here.properties)) {
+                    // Every type `here` uses, the listed shape uses too: nothing was added to `$defs`.
+                    debug_assert_eq!(self.defs.len(), defs);
+                    self.warnings.truncate(warnings);
+                } else {
+                    let warning = Warning {
                         file: self.page.file_name.clone(),
                         line: field.line,
                         message: format!(
                             "type `{name}` has other fields here than at line {}: written inline",
                             definition.line
                         ),
-                    });
-                    return self.object(&field.children);
+                    };
+                    self.warnings.insert(warnings, warning);
+                    return here;
                 }
             }
         }
@@ -278,16 +305,16 @@ impl<'p> Writer<'p> {
         }
     }
 
-    /// Properties for a shape comparison, without touching `$defs` order or warnings.
-    fn properties_quiet(&mut self, fields: &'p [Field]) -> Ordered<FieldSchema> {
-        // `$defs` only grows at its end (an entry is written once), so the entries added here are the
-        // last ones: truncating restores it.
-        let defs = self.defs.len();
-        let warnings = self.warnings.len();
-        let props = self.properties(fields);
-        self.defs.truncate(defs);
-        self.warnings.truncate(warnings);
-        props
+    /// Writes the `$defs` entry of `name` from the children of `source`.
+    fn define(&mut self, name: &str, source: &'p Field) {
+        let def = NamedSchema {
+            ty: JsonType::Object,
+            lark_type: name.to_owned(),
+            line: source.line as u64,
+            properties: self.properties(&source.children),
+            required: required(&source.children),
+        };
+        self.defs.insert(name.to_string(), Some(def));
     }
 
     fn annotate_values(&mut self, schema: &mut FieldSchema, field: &Field, value_type: &DocType) {
@@ -429,28 +456,66 @@ fn time_format(field: &Field, doc_type: &DocType) -> Option<TimeFormat> {
     }
 }
 
-/// What makes two shapes of a named type the same: everything but prose, lines, permissions, formats
-/// and enum labels.
-fn shape_of_properties(properties: &Ordered<FieldSchema>) -> Ordered<FieldSchema> {
-    properties
-        .iter()
-        .map(|(name, field)| (name.to_owned(), shape(field)))
-        .collect()
+/// Whether two uses of a named type have the same fields, compared by [`same_shape`], in any order.
+fn same_properties(a: &Ordered<FieldSchema>, b: &Ordered<FieldSchema>) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.iter().zip(b.iter()).all(|((a, _), (b, _))| a == b) {
+        return a
+            .iter()
+            .zip(b.iter())
+            .all(|((_, a), (_, b))| same_shape(a, b));
+    }
+    let b: HashMap<&str, &FieldSchema> = b.iter().collect();
+    a.iter()
+        .all(|(name, a)| b.get(name).is_some_and(|b| same_shape(a, b)))
 }
 
-fn shape(field: &FieldSchema) -> FieldSchema {
-    let nested = |schema: &Option<Box<FieldSchema>>| schema.as_deref().map(|s| Box::new(shape(s)));
-    FieldSchema {
-        description: None,
-        items: nested(&field.items),
-        properties: shape_of_properties(&field.properties),
-        additional_properties: nested(&field.additional_properties),
-        labelled_values: Vec::new(),
-        format: None,
-        permissions: Vec::new(),
-        line: None,
-        ..field.clone()
-    }
+/// What makes two shapes of a named type the same: everything but prose, lines, permissions, formats
+/// and enum labels.
+fn same_shape(a: &FieldSchema, b: &FieldSchema) -> bool {
+    let same_nested = |a: &Option<Box<FieldSchema>>, b: &Option<Box<FieldSchema>>| match (a, b) {
+        (Some(a), Some(b)) => same_shape(a, b),
+        (a, b) => a.is_none() && b.is_none(),
+    };
+    // Every field named, so that a field added to the contract is decided on here.
+    let FieldSchema {
+        description: _,
+        ty,
+        reference,
+        items,
+        properties,
+        additional_properties,
+        required,
+        values,
+        labelled_values: _,
+        bit_flags,
+        min_length,
+        max_length,
+        min_items,
+        max_items,
+        minimum,
+        maximum,
+        default,
+        lark_type,
+        format: _,
+        permissions: _,
+        line: _,
+    } = a;
+    *ty == b.ty
+        && *reference == b.reference
+        && same_nested(items, &b.items)
+        && same_properties(properties, &b.properties)
+        && same_nested(additional_properties, &b.additional_properties)
+        && *required == b.required
+        && *values == b.values
+        && *bit_flags == b.bit_flags
+        && (*min_length, *max_length, *min_items, *max_items)
+            == (b.min_length, b.max_length, b.min_items, b.max_items)
+        && (minimum, maximum) == (&b.minimum, &b.maximum)
+        && *default == b.default
+        && *lark_type == b.lark_type
 }
 
 fn json_pointer_escape(name: &str) -> String {

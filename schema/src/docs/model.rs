@@ -89,6 +89,9 @@ pub struct Field {
     /// The `必填` column, in tables that have one.
     pub required: Option<bool>,
     pub children: Vec<Field>,
+    /// The page's example has a list of objects here though the type is not a list: the field is a list
+    /// of what its type and child rows describe (a repair the parser warns about).
+    pub list_in_example: bool,
 }
 
 /// What a description cell says, taken apart.

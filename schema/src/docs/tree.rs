@@ -1,10 +1,11 @@
 //! Builds the field tree from rows: from explicit levels, or, where the rendering lost the depth, from the
-//! page's example JSON and from named types already seen on the page.
+//! page's example JSON and from named types already seen on the page. Then, where the rows and the
+//! example disagree about nesting, follows the example (see [`follow_example`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::error::Located;
 use super::model::Field;
@@ -99,6 +100,7 @@ fn take_field(slots: &mut [Option<Node>], id: usize) -> Field {
         line: node.row.line,
         required: node.row.required,
         children,
+        list_in_example: false,
     }
 }
 
@@ -113,11 +115,12 @@ pub fn build(
     }
     let explicit = rows.iter().all(|r| matches!(r.depth, Depth::Exact(_)));
     let arena = if explicit {
-        from_levels(rows, ctx)?
+        from_levels(rows)?
     } else {
         Recovery::new(example).run(rows, ctx)?
     };
-    Ok(arena.into_fields())
+    let example = example.and_then(Value::as_object);
+    Ok(follow_example(arena.into_fields(), example, ctx))
 }
 
 fn duplicate(row: &Row, first: &Row) -> Located {
@@ -133,7 +136,7 @@ fn duplicate(row: &Row, first: &Row) -> Located {
 
 /// Explicit levels: each row's parent is the last row one level up; a jump of more than one level is an
 /// error.
-fn from_levels(rows: Vec<Row>, ctx: &mut Ctx) -> Result<Arena, Located> {
+fn from_levels(rows: Vec<Row>) -> Result<Arena, Located> {
     let mut arena = Arena::default();
     let mut stack: Vec<usize> = Vec::new();
     for row in rows {
@@ -153,19 +156,6 @@ fn from_levels(rows: Vec<Row>, ctx: &mut Ctx) -> Result<Arena, Located> {
         }
         stack.truncate(level);
         let parent = stack.last().copied();
-        if let Some(p) = parent {
-            let parent_row = &arena.nodes[p].row;
-            if arena.nodes[p].children.ids.is_empty() && object_part(&parent_row.doc_type).is_none()
-            {
-                ctx.warn(
-                    row.line,
-                    format!(
-                        "`{}` is listed under `{}` of type `{}`, which has no fields",
-                        row.name, parent_row.name, parent_row.doc_type
-                    ),
-                );
-            }
-        }
         if let Some(first) = arena.child_named(parent, &row.name) {
             return Err(duplicate(&row, &arena.nodes[first].row));
         }
@@ -384,4 +374,113 @@ fn first_object(value: &Value) -> Option<&serde_json::Map<String, Value>> {
         Value::Array(items) => items.first().and_then(first_object),
         _ => None,
     }
+}
+
+/// Where the table and the page's example disagree about nesting, the example wins; each repair is a
+/// warning naming the row. Rows listed under a field whose type has no fields (`string`) belong beside it
+/// when the example has a scalar there, and make it a list of objects when the example has one; a field
+/// of an object type (`object`, `user_id`) is a list of them when the example has a list of objects.
+/// `fields` are siblings and `example` the object the example has for them.
+fn follow_example(
+    fields: Vec<Field>,
+    example: Option<&Map<String, Value>>,
+    ctx: &mut Ctx,
+) -> Vec<Field> {
+    let mut lines: HashMap<String, usize> =
+        fields.iter().map(|f| (f.name.clone(), f.line)).collect();
+    // Rows moved up are read again as siblings, in page order, before the rest.
+    let mut pending: VecDeque<Field> = fields.into();
+    let mut done = Vec::with_capacity(pending.len());
+    while let Some(mut field) = pending.pop_front() {
+        let value = example.and_then(|e| e.get(&field.name));
+        let doc_type = DocType::parse(&field.doc_type).expect("checked by `build`");
+        let not_a_list = !matches!(doc_type, DocType::Array(_) | DocType::Map(_));
+        let list_in_example = not_a_list && value.is_some_and(is_list_of_objects);
+        if doc_type.object_part().is_none() && !field.children.is_empty() {
+            match value.and_then(scalar_kind) {
+                Some(kind) => {
+                    let moved: Vec<Field> = std::mem::take(&mut field.children)
+                        .into_iter()
+                        .filter(|child| move_beside(&field, kind, child, &mut lines, ctx))
+                        .collect();
+                    for child in moved.into_iter().rev() {
+                        pending.push_front(child);
+                    }
+                }
+                None if list_in_example => {
+                    field.list_in_example = true;
+                    ctx.warn(
+                        field.line,
+                        format!(
+                            "`{}` has type `{}` and fields listed under it, and the example has a list of objects: written as a list of objects",
+                            field.name, field.doc_type
+                        ),
+                    );
+                }
+                None => ctx.warn(
+                    field.children[0].line,
+                    format!(
+                        "`{}` is listed under `{}` of type `{}`, which has no fields",
+                        field.children[0].name, field.name, field.doc_type
+                    ),
+                ),
+            }
+        } else if list_in_example && doc_type.object_part().is_some() {
+            field.list_in_example = true;
+            ctx.warn(
+                field.line,
+                format!(
+                    "`{}` has type `{}`, but the example has a list of objects: written as a list of them",
+                    field.name, field.doc_type
+                ),
+            );
+        }
+        let children = std::mem::take(&mut field.children);
+        field.children = follow_example(children, value.and_then(first_object), ctx);
+        done.push(field);
+    }
+    done
+}
+
+/// Warns that `child`, listed under the scalar `field` where the example has a `kind`, belongs beside it;
+/// `false` (and it is left out) when a field beside it already has its name. `lines` holds the siblings'
+/// names, with their lines, and gets the child's when it moves.
+fn move_beside(
+    field: &Field,
+    kind: &str,
+    child: &Field,
+    lines: &mut HashMap<String, usize>,
+    ctx: &mut Ctx,
+) -> bool {
+    let listed = format!(
+        "`{}` is listed under `{}` of type `{}`, but the example has {kind} there",
+        child.name, field.name, field.doc_type
+    );
+    if let Some(line) = lines.get(&child.name) {
+        ctx.warn(
+            child.line,
+            format!("{listed}, and a field beside it has the same name (line {line}): left out"),
+        );
+        return false;
+    }
+    lines.insert(child.name.clone(), child.line);
+    ctx.warn(child.line, format!("{listed}: moved beside it"));
+    true
+}
+
+/// `a string`, `a number`, `a boolean` for a scalar example value; `None` for null, objects and lists.
+fn scalar_kind(value: &Value) -> Option<&'static str> {
+    match value {
+        Value::String(_) => Some("a string"),
+        Value::Number(_) => Some("a number"),
+        Value::Bool(_) => Some("a boolean"),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    }
+}
+
+fn is_list_of_objects(value: &Value) -> bool {
+    value
+        .as_array()
+        .and_then(|items| items.first())
+        .is_some_and(Value::is_object)
 }

@@ -50,13 +50,15 @@ pub struct EventHeader {
     /// 订阅的云文档 token
     pub resource_id: Option<String>,
     /// 订阅的用户列表
-    pub user_list: Option<EventHeaderUserList>,
+    pub user_list: Option<Vec<EventHeaderUserList>>,
+    /// 用户的 Union ID
+    pub union_id: Option<String>,
     /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
     /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(EventHeader {
-    event_id, event_type, create_time, token, app_id, tenant_key, resource_id, user_list,
+    event_id, event_type, create_time, token, app_id, tenant_key, resource_id, user_list, union_id,
 });
 /// The `event` part of [`P2FileBitableFieldChangedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -436,7 +438,7 @@ pub struct P2FileEditV1 {
     /// 事件格式的版本。无此字段的即为 1.0 版本。
     pub schema: Option<String>,
     /// 事件头
-    pub header: Option<P2FileEditV1EventHeader>,
+    pub header: Option<EventHeader>,
     pub event: Option<P2FileEditV1Data>,
     /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
     /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
@@ -444,42 +446,6 @@ pub struct P2FileEditV1 {
 }
 crate::wire::object!(P2FileEditV1 { schema, header, event });
 crate::wire::event!(P2FileEditV1 { event_type: "drive.file.edit_v1" });
-/// The `app_id` of [`EventHeader`].
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct EventHeaderAppId {
-    /// 用户的 Union ID
-    pub union_id: Option<String>,
-    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
-    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-crate::wire::object!(EventHeaderAppId { union_id });
-/// The page's type `event_header`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct P2FileEditV1EventHeader {
-    /// 事件 ID
-    pub event_id: Option<String>,
-    /// 事件类型
-    pub event_type: Option<String>,
-    /// 事件 token
-    pub token: Option<String>,
-    /// 事件创建时间戳（单位：毫秒）
-    ///
-    /// Unix time in milliseconds.
-    pub create_time: Option<crate::wire::UnixMillis>,
-    /// 租户 key，即企业标识
-    pub tenant_key: Option<String>,
-    /// 应用 ID
-    pub app_id: Option<EventHeaderAppId>,
-    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
-    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-crate::wire::object!(P2FileEditV1EventHeader {
-    event_id, event_type, token, create_time, tenant_key, app_id,
-});
 /// The `event` part of [`P2FileEditV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -557,7 +523,7 @@ pub struct P2FilePermissionMemberAddedV1 {
     /// 事件格式的版本。无此字段的即为 1.0 版本。
     pub schema: Option<String>,
     /// 事件头
-    pub header: Option<P2FilePermissionMemberAddedV1EventHeader>,
+    pub header: Option<EventHeader>,
     pub event: Option<P2FilePermissionMemberAddedV1Data>,
     /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
     /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
@@ -566,35 +532,6 @@ pub struct P2FilePermissionMemberAddedV1 {
 crate::wire::object!(P2FilePermissionMemberAddedV1 { schema, header, event });
 crate::wire::event!(P2FilePermissionMemberAddedV1 {
     event_type: "drive.file.permission_member_added_v1",
-});
-/// The page's type `event_header`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct P2FilePermissionMemberAddedV1EventHeader {
-    /// 事件 ID
-    pub event_id: Option<String>,
-    /// 事件类型
-    pub event_type: Option<String>,
-    /// 事件 token
-    pub token: Option<String>,
-    /// 事件创建时间戳（单位：毫秒）
-    ///
-    /// Unix time in milliseconds.
-    pub create_time: Option<crate::wire::UnixMillis>,
-    /// 租户 key，即企业标识
-    pub tenant_key: Option<String>,
-    /// 应用 ID
-    pub app_id: Option<String>,
-    /// 订阅的云文档 token
-    pub resource_id: Option<String>,
-    /// 订阅的用户列表
-    pub user_list: Option<Vec<EventHeaderUserList>>,
-    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
-    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-crate::wire::object!(P2FilePermissionMemberAddedV1EventHeader {
-    event_id, event_type, token, create_time, tenant_key, app_id, resource_id, user_list,
 });
 /// The `event` part of [`P2FilePermissionMemberAddedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -798,7 +735,7 @@ pub struct P2FilePermissionMemberRemovedV1 {
     /// 事件格式的版本。无此字段的即为 1.0 版本。
     pub schema: Option<String>,
     /// 事件头
-    pub header: Option<P2FilePermissionMemberRemovedV1EventHeader>,
+    pub header: Option<EventHeader>,
     pub event: Option<P2FilePermissionMemberRemovedV1Data>,
     /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
     /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
@@ -807,35 +744,6 @@ pub struct P2FilePermissionMemberRemovedV1 {
 crate::wire::object!(P2FilePermissionMemberRemovedV1 { schema, header, event });
 crate::wire::event!(P2FilePermissionMemberRemovedV1 {
     event_type: "drive.file.permission_member_removed_v1",
-});
-/// The page's type `event_header`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct P2FilePermissionMemberRemovedV1EventHeader {
-    /// 事件 ID
-    pub event_id: Option<String>,
-    /// 事件类型
-    pub event_type: Option<String>,
-    /// 事件 token
-    pub token: Option<String>,
-    /// 事件创建时间戳（单位：毫秒）
-    ///
-    /// Unix time in milliseconds.
-    pub create_time: Option<crate::wire::UnixMillis>,
-    /// 租户 key，即企业标识
-    pub tenant_key: Option<String>,
-    /// 应用 ID
-    pub app_id: Option<String>,
-    /// 订阅的云文档 token
-    pub resource_id: Option<String>,
-    /// 订阅的用户列表
-    pub user_list: Option<Vec<EventHeaderUserList>>,
-    /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
-    /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-crate::wire::object!(P2FilePermissionMemberRemovedV1EventHeader {
-    event_id, event_type, token, create_time, tenant_key, app_id, resource_id, user_list,
 });
 /// The `event` part of [`P2FilePermissionMemberRemovedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
