@@ -42,6 +42,26 @@ enum Command {
         #[arg(long, requires = "docs")]
         out: Option<PathBuf>,
     },
+    /// Refresh schema/docs/ from the platform's doc portal (every page with a fullPath), then
+    /// regenerate as `codegen` does; or add pages with --add / --service.
+    Fetch {
+        /// Write nothing; exit 1 when a page is out of date, 2 when one could not be fetched.
+        #[arg(long)]
+        check: bool,
+        /// Add (or refresh) a page: its fullPath or its URL on the portal. Repeatable.
+        #[arg(long, value_name = "FULLPATH_OR_URL")]
+        add: Vec<String>,
+        /// Add or refresh every event and API page of a service of the portal's directory (`im-v1`,
+        /// `im` for all its versions, or its title). Repeatable.
+        #[arg(long, value_name = "NAME")]
+        service: Vec<String>,
+        /// The doc portal (it serves Lark's pages too).
+        #[arg(long, default_value = lark_fetch::DEFAULT_BASE)]
+        base: String,
+        /// Requests at once.
+        #[arg(long, default_value_t = 8)]
+        jobs: usize,
+    },
     /// Time the schemas of every page in the given folders (use a release build for real figures).
     Timing {
         /// Folders of pages.
@@ -75,6 +95,24 @@ fn main() -> ExitCode {
         } => schema_command(&page, strict_example),
         Command::Codegen { check, docs, out } => codegen_command(check, docs, out),
         Command::Diff { old, new } => diff::cli::run(&old, &new),
+        Command::Fetch {
+            check,
+            add,
+            service,
+            base,
+            jobs,
+        } => {
+            let config = lark_fetch::Config {
+                base,
+                check,
+                add,
+                services: service,
+                concurrency: jobs,
+                progress: true,
+                ..lark_fetch::Config::new(repo_root().join("schema/docs"))
+            };
+            fetch_command(&config)
+        }
         Command::Demo => {
             println!("Regenerating schema/json/ and generated/ from schema/docs/ …");
             match codegen_command(false, None, None) {
@@ -122,6 +160,28 @@ fn schema_command(page: &Path, strict_example: bool) -> ExitCode {
             eprintln!("{e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `fetch`: the pages changed, then (unless `--check`) the summary of `codegen`. A page that failed
+/// makes the run fail (exit 2) after the others are written and the code regenerated.
+fn fetch_command(config: &lark_fetch::Config) -> ExitCode {
+    let report = match lark_fetch::fetch_blocking(config) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{report}");
+    let status = report.exit_code();
+    if config.check {
+        return ExitCode::from(status);
+    }
+    match (codegen_command(false, None, None), status) {
+        (ExitCode::SUCCESS, 0) => ExitCode::SUCCESS,
+        (ExitCode::SUCCESS, status) => ExitCode::from(status),
+        (failure, _) => failure,
     }
 }
 
