@@ -5,7 +5,8 @@
 //! The pipeline: [`page`] picks one page per event type, [`resolve`] decides every Rust name and
 //! gives each named type once per module, [`emit`] writes the tokens, [`layout`] places the files.
 //! [`pipeline`] runs the whole chain for `cargo xtask codegen`: a folder of pages → schema files
-//! (through `lark-schema`) → this crate's files, written or checked.
+//! (through `lark-schema`) → this crate's files, written or checked. [`roundtrip`] builds such a crate
+//! and checks that every page's example decodes into its type and re-encodes as it came.
 
 use std::path::PathBuf;
 
@@ -18,6 +19,7 @@ mod naming;
 mod page;
 pub mod pipeline;
 mod resolve;
+pub mod roundtrip;
 mod variants;
 
 pub use emit::HEADER;

@@ -1,10 +1,14 @@
 //! Tests across the stages live in `tests/`; this library holds what they share.
 
-pub mod corpus;
-pub mod json_diff;
 pub mod seeds;
 
 use std::path::PathBuf;
+
+/// The first difference between two JSON values, as a JSON path: the comparison of
+/// `cargo xtask roundtrip`, which the round-trip tests here share.
+pub mod json_diff {
+    pub use lark_codegen::roundtrip::first_difference;
+}
 
 /// Where cargo builds: `CARGO_TARGET_DIR`, else `target/` in the repository. Tests put scratch
 /// crates and output there.

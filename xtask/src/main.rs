@@ -1,6 +1,7 @@
 //! `cargo xtask …`: the project's commands. Thin glue: the work is done by `lark-schema` (pages →
 //! schemas, diff) and `lark-codegen` (schemas → Rust, and the pipeline that writes both).
 
+mod roundtrip;
 mod tasks;
 
 use std::path::{Path, PathBuf};
@@ -77,6 +78,19 @@ enum Command {
     /// Run every test: the workspace's Rust suites with all features, then the conformance runs
     /// against the official SDKs.
     Test,
+    /// Generate a crate from a folder of pages, build it, and round-trip every page's example through
+    /// its type; print each failure (page and JSON path) and `round trip: N of M pages`; exit 0 when
+    /// all pass, 1 otherwise.
+    Roundtrip {
+        /// The folder of pages.
+        dir: PathBuf,
+        /// Where to generate the crate (default: target/roundtrip/crate).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Cargo's target folder for building it (default: target/roundtrip/target).
+        #[arg(long)]
+        target_dir: Option<PathBuf>,
+    },
     /// Compare two versions of a page (any renderings, or their *.json schemas) and classify each change.
     #[command(after_help = diff::cli::help())]
     Diff {
@@ -94,6 +108,11 @@ fn main() -> ExitCode {
             strict_example,
         } => schema_command(&page, strict_example),
         Command::Codegen { check, docs, out } => codegen_command(check, docs, out),
+        Command::Roundtrip {
+            dir,
+            out,
+            target_dir,
+        } => roundtrip::run(&dir, out, target_dir),
         Command::Diff { old, new } => diff::cli::run(&old, &new),
         Command::Fetch {
             check,
