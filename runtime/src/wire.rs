@@ -12,13 +12,16 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+mod field;
 mod macros;
 mod object;
 mod unlisted;
 
 pub use bitflags::bitflags;
+pub use field::{Accepts, Field, Fit, Read};
 pub use object::{
-    decode_field, deserialize_object, encode_field, serialize_object, FieldRead, Object,
+    decode_field, deserialize_object, encode_field, find_field_mismatches, mismatches,
+    serialize_object, FieldRead, Object,
 };
 pub use unlisted::UnlistedValue;
 
@@ -247,6 +250,42 @@ where
     }
 
     deserializer.deserialize_str(StringEnumVisitor(std::marker::PhantomData))
+}
+
+/// Deserializes an integer enum's or a bit set's value from a JSON number or a numeric string.
+pub fn deserialize_integer<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64> + TryFrom<u64> + std::str::FromStr,
+{
+    struct IntegerVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<T> Visitor<'_> for IntegerVisitor<T>
+    where
+        T: TryFrom<i64> + TryFrom<u64> + std::str::FromStr,
+    {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an integer as a JSON number or a numeric string")
+        }
+
+        fn visit_i64<E: de::Error>(self, value: i64) -> Result<T, E> {
+            T::try_from(value).map_err(|_| E::invalid_value(de::Unexpected::Signed(value), &self))
+        }
+
+        fn visit_u64<E: de::Error>(self, value: u64) -> Result<T, E> {
+            T::try_from(value).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(value), &self))
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+            value
+                .parse()
+                .map_err(|_| E::invalid_value(de::Unexpected::Str(value), &self))
+        }
+    }
+
+    deserializer.deserialize_any(IntegerVisitor(std::marker::PhantomData))
 }
 
 #[cfg(test)]

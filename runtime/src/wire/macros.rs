@@ -52,6 +52,7 @@ macro_rules! __wire_object {
                     encoder,
                     $crate::__wire_name!($field $($wire)?),
                     &self.$field,
+                    &self.extra,
                 )?;)*
                 ::core::result::Result::Ok(())
             }
@@ -76,6 +77,35 @@ macro_rules! __wire_object {
                 $crate::wire::__private::serde_json::Value,
             > {
                 &mut self.extra
+            }
+        }
+
+        impl $crate::wire::Field for $name {
+            const ACCEPTS: $crate::wire::Accepts = $crate::wire::Accepts::Object;
+
+            #[allow(unused_variables)]
+            fn find_mismatches(
+                &self,
+                path: &mut ::std::string::String,
+                found: &mut ::std::vec::Vec<::std::string::String>,
+            ) {
+                $($crate::wire::find_field_mismatches(
+                    $crate::__wire_name!($field $($wire)?),
+                    &self.$field,
+                    &self.extra,
+                    path,
+                    found,
+                );)*
+            }
+        }
+
+        impl $name {
+            /// The paths (`event.scopes[0].level`) of the values, here and at every depth below,
+            /// that did not fit their documented type: each one's field is `None` and the value is
+            /// kept as it came in the `extra` of the struct that lists it (so it re-encodes as it
+            /// came). An array with an item that does not fit is kept whole.
+            pub fn mismatches(&self) -> ::std::vec::Vec<::std::string::String> {
+                $crate::wire::mismatches(self)
             }
         }
 
@@ -184,9 +214,12 @@ macro_rules! __wire_integer_enum {
             fn deserialize<D: $crate::wire::__private::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                <i64 as $crate::wire::__private::serde::Deserialize>::deserialize(deserializer)
-                    .map(Self::from)
+                $crate::wire::deserialize_integer::<D, i64>(deserializer).map(Self::from)
             }
+        }
+
+        impl $crate::wire::Field for $name {
+            const ACCEPTS: $crate::wire::Accepts = $crate::wire::Accepts::Number;
         }
     };
 }
@@ -279,6 +312,10 @@ macro_rules! __wire_string_enum {
                 $crate::wire::deserialize_string_enum(deserializer)
             }
         }
+
+        impl $crate::wire::Field for $name {
+            const ACCEPTS: $crate::wire::Accepts = $crate::wire::Accepts::String;
+        }
     };
 }
 
@@ -307,9 +344,13 @@ macro_rules! __wire_flags {
             fn deserialize<D: $crate::wire::__private::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                <u64 as $crate::wire::__private::serde::Deserialize>::deserialize(deserializer)
+                $crate::wire::deserialize_integer::<D, u64>(deserializer)
                     .map(Self::from_bits_retain)
             }
+        }
+
+        impl $crate::wire::Field for $name {
+            const ACCEPTS: $crate::wire::Accepts = $crate::wire::Accepts::Number;
         }
     };
 }
