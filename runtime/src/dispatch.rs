@@ -8,9 +8,13 @@
 //! registered for. Only a malformed body, an event that does not decode into its registered type, or
 //! a failing handler are [`DispatchError`]s.
 //!
-//! A body is read once for its routing fields ([`crate::envelope`]); a typed handler's event is then
-//! decoded from that same text, and the body is copied into an [`EventEnvelope`] only for the
-//! fallback, which takes one.
+//! A body is read once. A schema 2.0 body for a typed handler whose `schema` and `header` come
+//! first, as the platform sends them, has only those members read for routing
+//! ([`envelope::read_prefix`]); the typed decoding of the body is then its one whole pass, and only
+//! when that decoding fails is the body read again for its routing fields (so that errors and
+//! statuses are those of a whole read). Any other body is read whole for its routing fields
+//! ([`crate::envelope`]) and a typed handler's event decoded from that same text. The body is copied
+//! into an [`EventEnvelope`] only for the fallback, which takes one.
 
 mod recent;
 
@@ -18,9 +22,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use crate::envelope::{self, Delivery, EnvelopeError, EventEnvelope, Header, Plaintext};
+use crate::envelope::{self, Delivery, EnvelopeError, EventEnvelope, Header, Plaintext, Read};
 use crate::Event;
 
 use recent::RecentIds;
@@ -31,8 +35,10 @@ pub type HandlerError = Box<dyn std::error::Error + Send + Sync>;
 pub type HandlerResult = Result<(), HandlerError>;
 
 type HandlerFuture = Pin<Box<dyn Future<Output = HandlerResult> + Send>>;
-/// Decodes the plaintext body into the route's event type and calls its handler.
-type TypedRoute = Box<dyn Fn(&str) -> Result<HandlerFuture, serde_json::Error> + Send + Sync>;
+/// A decoded event and its handler, called once the delivery's id is claimed.
+type HandlerCall = Box<dyn FnOnce() -> HandlerFuture + Send>;
+/// Decodes the plaintext body into the route's event type.
+type TypedRoute = Box<dyn Fn(&str) -> Result<HandlerCall, serde_json::Error> + Send + Sync>;
 type RawRoute = Box<dyn Fn(EventEnvelope) -> HandlerFuture + Send + Sync>;
 
 /// The handler chosen for one delivery.
@@ -132,9 +138,11 @@ impl Dispatcher {
         F: Fn(E) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = HandlerResult> + Send + 'static,
     {
+        let handler = Arc::new(handler);
         let route: TypedRoute = Box::new(move |body: &str| {
             let event: E = serde_json::from_str(body)?;
-            Ok(Box::pin(handler(event)) as HandlerFuture)
+            let handler = Arc::clone(&handler);
+            Ok(Box::new(move || Box::pin(handler(event)) as HandlerFuture))
         });
         self.typed.insert(E::EVENT_TYPE, route);
         self
@@ -153,7 +161,7 @@ impl Dispatcher {
 
     /// Dispatches a plaintext schema 2.0 or 1.0 body.
     pub async fn dispatch(&self, body: &[u8]) -> Result<Dispatched, DispatchError> {
-        match Plaintext::read(Cow::Borrowed(envelope::utf8(body)?))? {
+        match self.read(Cow::Borrowed(envelope::utf8(body)?))? {
             Plaintext::Event(delivery) => self.dispatch_delivery(delivery).await,
             Plaintext::UrlVerification(_) => Err(DispatchError::NotAnEvent),
         }
@@ -167,12 +175,48 @@ impl Dispatcher {
         self.dispatch_delivery(Delivery::from(envelope)).await
     }
 
+    /// Reads the routing fields of a plaintext body: only its `schema` and `header` when it is a 2.0
+    /// body for a typed handler that starts with them (the typed decoding then reads the rest),
+    /// else the whole body.
+    pub(crate) fn read<'a>(&self, body: Cow<'a, str>) -> Result<Plaintext<'a>, EnvelopeError> {
+        if !self.typed.is_empty() {
+            if let Some(header) = envelope::read_prefix(&body) {
+                if self.typed.contains_key(header.event_type.as_str()) {
+                    return Ok(Plaintext::Event(Delivery {
+                        schema: envelope::Schema::V2,
+                        header,
+                        body,
+                        read: Read::Prefix,
+                    }));
+                }
+            }
+        }
+        Plaintext::read(body)
+    }
+
     /// Dispatches an event delivery: finds its route, claims its id, decodes it for a typed handler
-    /// (from the body as read, without a copy) and runs the handler.
+    /// (from the body as read, without a copy) and runs the handler. A delivery whose body was read
+    /// only up to `event` is decoded first, in one pass; if that fails, its body is read whole and
+    /// dispatched as any other, so that the outcome is the one a whole read gives.
     pub(crate) async fn dispatch_delivery(
         &self,
         delivery: Delivery<'_>,
     ) -> Result<Dispatched, DispatchError> {
+        let delivery = match delivery.read {
+            Read::Whole => delivery,
+            Read::Prefix => match self.typed.get(delivery.header.event_type.as_str()) {
+                Some(typed) => match typed(&delivery.body) {
+                    Ok(call) => {
+                        let Some(claim) = self.claim(&delivery.header) else {
+                            return Ok(Dispatched::Duplicate(delivery.header));
+                        };
+                        return run(claim, delivery.header, call()).await;
+                    }
+                    Err(_) => delivery.read_whole()?,
+                },
+                None => delivery.read_whole()?,
+            },
+        };
         let route = match (
             self.typed.get(delivery.header.event_type.as_str()),
             &self.fallback,
@@ -181,19 +225,12 @@ impl Dispatcher {
             (None, Some(fallback)) => Route::Fallback(fallback),
             (None, None) => return Ok(Dispatched::Unhandled(delivery.header)),
         };
-        let mut claim = Claim {
-            recent: &self.recent,
-            id: None,
+        let Some(claim) = self.claim(&delivery.header) else {
+            return Ok(Dispatched::Duplicate(delivery.header));
         };
-        if let Some(id) = &delivery.header.event_id {
-            if !lock(claim.recent).insert(id) {
-                return Ok(Dispatched::Duplicate(delivery.header));
-            }
-            claim.id = Some(id.clone());
-        }
         let (header, future) = match route {
             Route::Typed(typed) => match typed(&delivery.body) {
-                Ok(future) => (delivery.header, future),
+                Ok(call) => (delivery.header, call()),
                 Err(source) => {
                     return Err(DispatchError::Decode {
                         event_type: delivery.header.event_type,
@@ -205,18 +242,42 @@ impl Dispatcher {
                 (delivery.header.clone(), fallback(delivery.into_envelope()))
             }
         };
-        future.await.map_err(|source| DispatchError::Handler {
-            event_type: header.event_type.clone(),
-            source,
-        })?;
-        claim.keep();
-        Ok(Dispatched::Handled(header))
+        run(claim, header, future).await
+    }
+
+    /// Records the delivery's event id, or `None` when it was seen recently (a duplicate).
+    fn claim(&self, header: &Header) -> Option<Claim<'_>> {
+        let mut claim = Claim {
+            recent: &self.recent,
+            id: None,
+        };
+        if let Some(id) = &header.event_id {
+            if !lock(claim.recent).insert(id) {
+                return None;
+            }
+            claim.id = Some(id.clone());
+        }
+        Some(claim)
     }
 
     #[cfg(test)]
     fn recent(&self) -> std::sync::MutexGuard<'_, RecentIds> {
         lock(&self.recent)
     }
+}
+
+/// Runs a handler, keeping the claim only when it succeeds.
+async fn run(
+    claim: Claim<'_>,
+    header: Header,
+    future: HandlerFuture,
+) -> Result<Dispatched, DispatchError> {
+    future.await.map_err(|source| DispatchError::Handler {
+        event_type: header.event_type.clone(),
+        source,
+    })?;
+    claim.keep();
+    Ok(Dispatched::Handled(header))
 }
 
 /// An event id recorded for one delivery. Unless [`Claim::keep`] is called after the handler

@@ -103,6 +103,18 @@ pub(crate) struct Delivery<'a> {
     pub(crate) schema: Schema,
     pub(crate) header: Header,
     pub(crate) body: Cow<'a, str>,
+    /// How much of the body has been read so far.
+    pub(crate) read: Read,
+}
+
+/// How much of a delivery's body was read for its routing fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Read {
+    /// All of it: the body is JSON and every routing field has its JSON type.
+    Whole,
+    /// Only the members before `event` of a 2.0 body (`schema` and `header`), by [`read_prefix`]: the
+    /// rest is read once, by the typed decoding, and by [`Delivery::read_whole`] if that fails.
+    Prefix,
 }
 
 impl<'a> Plaintext<'a> {
@@ -113,7 +125,74 @@ impl<'a> Plaintext<'a> {
     }
 }
 
-impl Delivery<'_> {
+/// The routing fields of a schema 2.0 body whose `schema` and `header` come before `event`, as the
+/// platform sends them (`{"schema":"2.0","header":{…},"event":{…}}`), read without reading `event` or
+/// anything after it. `None` when the body does not start that way (another member before `event`,
+/// `event` first, a key with an escape, a routing field of the wrong type, schema 1.0, a challenge):
+/// [`Plaintext::read`] then reads the whole body, as it does for every body. Members after `event`
+/// are not read here: in 2.0 the routing fields come from `header` alone.
+pub(crate) fn read_prefix(body: &str) -> Option<Header> {
+    let mut rest = skip_whitespace(body).strip_prefix('{')?;
+    let mut schema = None;
+    let mut header = None;
+    loop {
+        let (key, value) = member_key(rest)?;
+        rest = match key {
+            "event" => break,
+            "schema" if schema.is_none() => {
+                let (text, rest) = member_value::<&str>(value)?;
+                schema = Some(text);
+                rest
+            }
+            "header" if header.is_none() => {
+                let (wire, rest) = member_value::<WireHeader>(value)?;
+                header = Some(wire);
+                rest
+            }
+            _ => return None,
+        };
+        rest = skip_whitespace(rest).strip_prefix(',')?;
+    }
+    if schema != Some("2.0") {
+        return None;
+    }
+    header?.into_header().ok()
+}
+
+/// JSON's whitespace (not Unicode's) removed from the start of `text`.
+fn skip_whitespace(text: &str) -> &str {
+    text.trim_start_matches([' ', '\t', '\n', '\r'])
+}
+
+/// The key of the member `text` starts with, without escapes, and the text after its `:`.
+fn member_key(text: &str) -> Option<(&str, &str)> {
+    let text = skip_whitespace(text).strip_prefix('"')?;
+    let end = text.find(['"', '\\'])?;
+    let rest = text[end..].strip_prefix('"')?;
+    Some((&text[..end], skip_whitespace(rest).strip_prefix(':')?))
+}
+
+/// The JSON value `text` starts with, and the text after it.
+fn member_value<'a, T: Deserialize<'a>>(text: &'a str) -> Option<(T, &'a str)> {
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<T>();
+    let value = values.next()?.ok()?;
+    Some((value, &text[values.byte_offset()..]))
+}
+
+impl<'a> Delivery<'a> {
+    /// The delivery with its whole body read, as [`Plaintext::read`] reads it (no-op when it was).
+    pub(crate) fn read_whole(self) -> Result<Self, EnvelopeError> {
+        match self.read {
+            Read::Whole => Ok(self),
+            Read::Prefix => match Plaintext::read(self.body)? {
+                Plaintext::Event(delivery) => Ok(delivery),
+                // A body with `header` is never a challenge.
+                Plaintext::UrlVerification(_) => Err(EnvelopeError::Unrecognized(
+                    "a body with `header` must be an event",
+                )),
+            },
+        }
+    }
     /// The public form, owning the body (no copy when it is already owned).
     pub(crate) fn into_envelope(self) -> EventEnvelope {
         EventEnvelope {
@@ -130,6 +209,7 @@ impl From<EventEnvelope> for Delivery<'static> {
             schema: envelope.schema,
             header: envelope.header,
             body: Cow::Owned(envelope.raw),
+            read: Read::Whole,
         }
     }
 }
@@ -188,6 +268,22 @@ struct WireEvent {
     tenant_key: Option<String>,
 }
 
+impl WireHeader {
+    fn into_header(self) -> Result<Header, EnvelopeError> {
+        let event_type = self
+            .event_type
+            .ok_or(EnvelopeError::Unrecognized("header.event_type is missing"))?;
+        Ok(Header {
+            event_id: self.event_id,
+            event_type,
+            create_time: self.create_time,
+            token: self.token,
+            app_id: self.app_id,
+            tenant_key: self.tenant_key,
+        })
+    }
+}
+
 impl Wire {
     fn into_plaintext<'a>(self, body: Cow<'a, str>) -> Result<Plaintext<'a>, EnvelopeError> {
         if let Some(header) = self.header {
@@ -196,20 +292,11 @@ impl Wire {
                     "a body with `header` must have schema \"2.0\"",
                 ));
             }
-            let event_type = header
-                .event_type
-                .ok_or(EnvelopeError::Unrecognized("header.event_type is missing"))?;
             return Ok(Plaintext::Event(Delivery {
                 schema: Schema::V2,
-                header: Header {
-                    event_id: header.event_id,
-                    event_type,
-                    create_time: header.create_time,
-                    token: header.token,
-                    app_id: header.app_id,
-                    tenant_key: header.tenant_key,
-                },
+                header: header.into_header()?,
                 body,
+                read: Read::Whole,
             }));
         }
         match self.kind.as_deref() {
@@ -237,6 +324,7 @@ impl Wire {
                         tenant_key: event.tenant_key,
                     },
                     body,
+                    read: Read::Whole,
                 }))
             }
             Some(_) => Err(EnvelopeError::Unrecognized("unknown `type`")),
@@ -374,6 +462,40 @@ mod tests {
         let numeric =
             event(r#"{"uuid":"u","ts":1502199207,"type":"event_callback","event":{"type":"x"}}"#);
         assert_eq!(numeric.header.create_time.as_deref(), Some("1502199207"));
+    }
+
+    #[test]
+    fn the_prefix_of_a_2_0_body_is_read_up_to_event() {
+        // What follows `"event":` is not read at all.
+        let header = read_prefix(
+            " {\"schema\" : \"2.0\",\n\"header\":{\"event_id\":\"e1\",\"event_type\":\"a.b\",\"create_time\":1608725989000,\"more\":[1]}, \"event\": {\"x\"",
+        )
+        .unwrap();
+        assert_eq!(header.event_id.as_deref(), Some("e1"));
+        assert_eq!(header.event_type, "a.b");
+        assert_eq!(header.create_time.as_deref(), Some("1608725989000"));
+        let header_first =
+            read_prefix(r#"{"header":{"event_type":"a.b"},"schema":"2.0","event":1}"#);
+        assert_eq!(header_first.unwrap().event_type, "a.b");
+        for body in [
+            r#"{"event":{},"schema":"2.0","header":{"event_type":"a.b"}}"#,
+            r#"{"schema":"2.0","event":{},"header":{"event_type":"a.b"}}"#,
+            r#"{"other":1,"schema":"2.0","header":{"event_type":"a.b"},"event":{}}"#,
+            r#"{"sch\u0065ma":"2.0","header":{"event_type":"a.b"},"event":{}}"#,
+            r#"{"schema":"2.0","header":{"event_type":"a.b"},"header":{"event_type":"a.b"},"event":{}}"#,
+            r#"{"schema":"1.0","header":{"event_type":"a.b"},"event":{}}"#,
+            r#"{"schema":null,"header":{"event_type":"a.b"},"event":{}}"#,
+            r#"{"schema":"2.0","header":{"event_id":"e"},"event":{}}"#,
+            r#"{"schema":"2.0","header":{"event_type":5},"event":{}}"#,
+            r#"{"schema":"2.0","header":{"event_type":"a.b"}}"#,
+            r#"{"schema":"2.0" "header":{"event_type":"a.b"},"event":{}}"#,
+            r#"{"uuid":"u","type":"event_callback","event":{"type":"a.b"}}"#,
+            r#"{"type":"url_verification","challenge":"c"}"#,
+            r#"["schema"]"#,
+            "",
+        ] {
+            assert!(read_prefix(body).is_none(), "{body}");
+        }
     }
 
     #[test]

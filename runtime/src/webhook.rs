@@ -179,7 +179,11 @@ impl Webhook {
             }
             None => Cow::Borrowed(envelope::utf8(body).map_err(DispatchError::from)?),
         };
-        match Plaintext::read(plaintext).map_err(DispatchError::from)? {
+        match self
+            .dispatcher
+            .read(plaintext)
+            .map_err(DispatchError::from)?
+        {
             Plaintext::UrlVerification(verification) => {
                 self.check_token(verification.token.as_deref())?;
                 Ok(Outcome::Challenge(verification.challenge))

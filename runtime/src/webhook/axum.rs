@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
@@ -57,15 +57,16 @@ fn reason(status: StatusCode, msg: &'static str) -> Response {
 /// The axum handler: reads the raw body (within the config's size limit and read timeout) and the
 /// signature headers, and answers with [`Webhook::handle`]. Mount it with [`router`], or in your own
 /// router with `State<Arc<Webhook>>`.
-pub async fn handle(
-    State(webhook): State<Arc<Webhook>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+pub async fn handle(State(webhook): State<Arc<Webhook>>, request: Request) -> Response {
+    // The request taken apart rather than its headers extracted, which would copy them.
+    let (parts, body) = request.into_parts();
     let reply = match read_body(body, webhook.config()).await {
         Ok(body) => {
             let signature = SignatureHeaders::from_lookup(|name| {
-                headers.get(name).and_then(|value| value.to_str().ok())
+                parts
+                    .headers
+                    .get(name)
+                    .and_then(|value| value.to_str().ok())
             });
             webhook.handle(signature, &body).await
         }

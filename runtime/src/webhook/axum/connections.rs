@@ -123,20 +123,26 @@ impl Admitted {
     /// Completes when the connection should close: it had no request in flight for `idle_timeout`,
     /// or it was evicted to make room.
     pub(super) async fn idle_or_evicted(&self, idle_timeout: Duration) {
+        // Requests starting and ending do not wake this task (they would, twice per request): it
+        // looks at the connection when its timer fires, and is woken only to be evicted.
         let mut activity = self.activity.subscribe();
         loop {
             let now = *activity.borrow_and_update();
             if now.evicted {
                 return;
             }
-            if now.requests > 0 {
-                let _ = activity.changed().await;
-                continue;
+            let since = if now.requests > 0 {
+                Instant::now()
+            } else {
+                now.idle_since
+            };
+            let deadline = (since.checked_add(idle_timeout))
+                .unwrap_or_else(|| since + Duration::from_secs(1 << 32));
+            if now.requests == 0 && deadline <= Instant::now() {
+                return;
             }
-            let deadline = (now.idle_since.checked_add(idle_timeout))
-                .unwrap_or_else(|| now.idle_since + Duration::from_secs(1 << 32));
             tokio::select! {
-                () = sleep_until(deadline) => return,
+                () = sleep_until(deadline) => {}
                 _ = activity.changed() => {}
             }
         }
@@ -165,12 +171,13 @@ struct InFlight(Requests);
 impl Drop for InFlight {
     fn drop(&mut self) {
         let mut idle = false;
-        self.0.activity.send_modify(|a| {
+        self.0.activity.send_if_modified(|a| {
             a.requests -= 1;
             if a.requests == 0 {
                 a.idle_since = Instant::now();
                 idle = true;
             }
+            false
         });
         if idle {
             self.0.connections.changed.notify_waiters();
@@ -179,7 +186,10 @@ impl Drop for InFlight {
 }
 
 async fn count_request(State(requests): State<Requests>, request: Request, next: Next) -> Response {
-    requests.activity.send_modify(|a| a.requests += 1);
+    requests.activity.send_if_modified(|a| {
+        a.requests += 1;
+        false
+    });
     let _in_flight = InFlight(requests);
     next.run(request).await
 }
