@@ -10,7 +10,7 @@
 //!
 //! A body is read once. A schema 2.0 body for a typed handler whose `schema` and `header` come
 //! first, as the platform sends them, has only those members read for routing
-//! ([`envelope::read_prefix`]); the typed decoding of the body is then its one whole pass, and only
+//! (`envelope::read_prefix`); the typed decoding of the body is then its one whole pass, and only
 //! when that decoding fails is the body read again for its routing fields (so that errors and
 //! statuses are those of a whole read). Any other body is read whole for its routing fields
 //! ([`crate::envelope`]) and a typed handler's event decoded from that same text. The body is copied
