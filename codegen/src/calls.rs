@@ -96,14 +96,25 @@ impl Verbatim {
         quote::quote!(#marker! {})
     }
 
-    /// `source` with every marker replaced by its text; an error names a marker that is missing.
+    /// `source` with every marker replaced by its text, indented as the marker was; an error names a
+    /// marker that is missing.
     pub fn fill(self, mut source: String) -> Result<String, String> {
         for (index, text) in self.texts.iter().enumerate() {
             let marker = format!("{}! {{}}\n", marker(index));
-            if !source.contains(&marker) {
+            let Some(at) = source.find(&marker) else {
                 return Err(format!("no place for the generated text {index}"));
-            }
-            source = source.replacen(&marker, text, 1);
+            };
+            let line_start = source[..at].rfind('\n').map_or(0, |p| p + 1);
+            let indent = source[line_start..at].to_owned();
+            let indented: String = text
+                .lines()
+                .enumerate()
+                .map(|(i, line)| match (i, line.is_empty()) {
+                    (0, _) | (_, true) => format!("{line}\n"),
+                    _ => format!("{indent}{line}\n"),
+                })
+                .collect();
+            source.replace_range(at..at + marker.len(), &indented);
         }
         Ok(source)
     }

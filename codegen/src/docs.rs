@@ -122,6 +122,13 @@ pub fn field_lines(field: &FieldSchema) -> Vec<String> {
         notes.push(format!("{heading}: {}.", listed.join("; ")));
     }
     notes.extend(rule_lines(field));
+    if let Some(example) = field.examples.first() {
+        let text = match example {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        notes.push(format!("Example: {}.", code(&text)));
+    }
     if !field.permissions.is_empty() {
         let listed: Vec<String> = field.permissions.iter().map(permission).collect();
         notes.push(format!("Field permission: {}.", listed.join("; ")));

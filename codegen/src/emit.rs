@@ -1,5 +1,7 @@
 //! Type space → Rust tokens → formatted source.
 
+use std::collections::HashSet;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -29,12 +31,17 @@ pub fn module_source(module: &Module) -> Result<String, syn::Error> {
 
 fn module_tokens(module: &Module, verbatim: &mut Verbatim) -> TokenStream {
     let title = format!(" `{}` {} events.", module.service, module.version);
+    let mut taken: HashSet<String> = module
+        .types
+        .iter()
+        .map(|def| def.name().to_owned())
+        .collect();
     let items: Vec<TokenStream> = module
         .types
         .iter()
         .map(|def| match def {
             TypeDef::Struct(def) => structure(def, verbatim),
-            TypeDef::Enum(def) => enumeration(def, verbatim),
+            TypeDef::Enum(def) => enumeration(def, &listed_name(&def.name, &mut taken), verbatim),
             TypeDef::Flags(def) => flags(def, verbatim),
         })
         .collect();
@@ -44,8 +51,25 @@ fn module_tokens(module: &Module, verbatim: &mut Verbatim) -> TokenStream {
     }
 }
 
-fn doc_attrs(lines: &[String]) -> TokenStream {
+/// The name of the enum of the values an enum lists (`LevelListed` for `Level`), numbered when a
+/// type of the module has it already (`LevelListed2`).
+fn listed_name(enum_name: &str, taken: &mut HashSet<String>) -> String {
+    let base = format!("{enum_name}Listed");
+    let name = std::iter::once(base.clone())
+        .chain((2..).map(|n| format!("{base}{n}")))
+        .find(|name| !taken.contains(name))
+        .unwrap_or(base);
+    taken.insert(name.clone());
+    name
+}
+
+pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
     let lines = lines.iter().map(|line| {
+        // Tabs and other control characters (a bare CR is refused in doc comments) as spaces.
+        let line: String = line
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
         let text = if line.is_empty() {
             String::new()
         } else {
@@ -56,14 +80,14 @@ fn doc_attrs(lines: &[String]) -> TokenStream {
     quote!(#(#lines)*)
 }
 
-fn ident(name: &str) -> Ident {
+pub(crate) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
     }
 }
 
-fn field_type(ty: &FieldType) -> TokenStream {
+pub(crate) fn field_type(ty: &FieldType) -> TokenStream {
     match ty {
         FieldType::String => quote!(String),
         FieldType::Bool => quote!(bool),
@@ -115,6 +139,37 @@ fn object_call(def: &StructDef) -> String {
 }
 
 fn structure(def: &StructDef, verbatim: &mut Verbatim) -> TokenStream {
+    structure_as(def, verbatim, Construct::NonExhaustive)
+}
+
+/// How code outside the crate may build a generated struct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Construct {
+    /// `#[non_exhaustive]`: from `Default`, field by field (event types).
+    NonExhaustive,
+    /// A struct literal with `..Default::default()` (API requests and the types under them).
+    Literal,
+}
+
+/// The items of `types`, as a module of event types or an API module declares them.
+pub(crate) fn type_items(
+    types: &[TypeDef],
+    verbatim: &mut Verbatim,
+    construct: Construct,
+) -> Vec<TokenStream> {
+    let mut taken: HashSet<String> = types.iter().map(|def| def.name().to_owned()).collect();
+    types
+        .iter()
+        .map(|def| match def {
+            TypeDef::Struct(def) => structure_as(def, verbatim, construct),
+            TypeDef::Enum(def) => enumeration(def, &listed_name(&def.name, &mut taken), verbatim),
+            TypeDef::Flags(def) => flags(def, verbatim),
+        })
+        .collect()
+}
+
+fn structure_as(def: &StructDef, verbatim: &mut Verbatim, construct: Construct) -> TokenStream {
+    let non_exhaustive = (construct == Construct::NonExhaustive).then(|| quote!(#[non_exhaustive]));
     let docs = doc_attrs(&def.docs);
     let name = ident(&def.name);
     let fields = def.fields.iter().map(struct_field);
@@ -132,11 +187,14 @@ fn structure(def: &StructDef, verbatim: &mut Verbatim) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Default)]
-        #[non_exhaustive]
+        #non_exhaustive
         pub struct #name {
             #(#fields)*
-            /// Fields the page does not list, and listed fields sent as `null` (their field is `None`):
-            /// kept so that re-encoding loses nothing. A field that holds a value wins over an entry here.
+            /// Fields the page does not list, listed fields sent as `null`, and values that do not fit their
+            /// documented type (their field is `None`; `mismatches()` says where): kept so that re-encoding
+            /// loses nothing. Integers, integer enums and bit sets also read numeric strings (`"2"`); an enum's
+            /// or a bit set's is kept here while its field holds the value read from it. A field that holds
+            /// another value wins over an entry here.
             pub extra: serde_json::Map<String, serde_json::Value>,
         }
         #calls
@@ -152,9 +210,10 @@ fn variant_doc(value: &VariantValue, label: &str) -> String {
     }
 }
 
-fn enumeration(def: &EnumDef, verbatim: &mut Verbatim) -> TokenStream {
+fn enumeration(def: &EnumDef, listed_name: &str, verbatim: &mut Verbatim) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let name = ident(&def.name);
+    let listed = ident(listed_name);
     let fallback = ident(FALLBACK);
     let variant_names: Vec<Ident> = def.variants.iter().map(|v| ident(&v.name)).collect();
     let variant_docs: Vec<String> = def
@@ -170,6 +229,13 @@ fn enumeration(def: &EnumDef, verbatim: &mut Verbatim) -> TokenStream {
         "A value the page does not list, kept as it came: `{}::from(…)` makes one, `{reader}()` reads it.",
         def.name
     )]);
+    let listed_doc = doc_attrs(&[
+        format!(
+            "The values [`{}`] lists, each with the page's label (`label()`):",
+            def.name
+        ),
+        format!("what [`{}::listed`] gives.", def.name),
+    ]);
     let (derives, raw, macro_path) = match def.repr {
         EnumRepr::Integer => (
             quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]),
@@ -193,7 +259,8 @@ fn enumeration(def: &EnumDef, verbatim: &mut Verbatim) -> TokenStream {
             Entry::plain(format!("{}: ({value}, {:?})", v.name, v.label))
         })
         .collect();
-    let calls = verbatim.place(call(macro_path, &def.name, &entries, Wrap::Lines));
+    let names = format!("{}, {listed_name}", def.name);
+    let calls = verbatim.place(call(macro_path, &names, &entries, Wrap::Lines));
     quote! {
         #docs
         #derives
@@ -203,9 +270,21 @@ fn enumeration(def: &EnumDef, verbatim: &mut Verbatim) -> TokenStream {
             #fallback_doc
             #fallback(crate::wire::UnlistedValue<#raw>),
         }
+        #listed_doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #listed {
+            #(#[doc = #variant_docs] #variant_names,)*
+        }
         #calls
     }
 }
+
+/// What every flag set says of the bits it does not list, one line each.
+const FLAGS_DOC: [&str; 2] = [
+    "`all()` is the listed bits, and `from_bits` refuses any other; a value with other bits is",
+    "kept whole by `from_bits_retain` and serde.",
+];
 
 /// The `bitflags!` invocation of a flag set, formatted.
 fn flags_text(def: &FlagsDef) -> String {
@@ -216,6 +295,12 @@ fn flags_text(def: &FlagsDef) -> String {
             if line.is_empty() { "" } else { " " }
         ));
     }
+    if !def.docs.is_empty() {
+        text.push_str("    ///\n");
+    }
+    for line in FLAGS_DOC {
+        text.push_str(&format!("    /// {line}\n"));
+    }
     text.push_str("    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\n");
     text.push_str(&format!("    pub struct {}: u64 {{\n", def.name));
     for flag in &def.flags {
@@ -225,7 +310,7 @@ fn flags_text(def: &FlagsDef) -> String {
         ));
         text.push_str(&format!("        const {} = {};\n", flag.name, flag.value));
     }
-    text.push_str("        /// Any other bit: kept as it came.\n        const _ = !0;\n    }\n}\n");
+    text.push_str("    }\n}\n");
     text
 }
 
@@ -233,4 +318,36 @@ fn flags(def: &FlagsDef, verbatim: &mut Verbatim) -> TokenStream {
     let mut text = flags_text(def);
     text.push_str(&format!("crate::wire::flags!({});\n", def.name));
     verbatim.place(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listed_names_avoid_the_names_taken() {
+        let mut taken = HashSet::from(["Level".to_owned(), "LevelListed".to_owned()]);
+        assert_eq!(listed_name("Level", &mut taken), "LevelListed2");
+        assert_eq!(listed_name("Mode", &mut taken), "ModeListed");
+        assert!(taken.contains("LevelListed2") && taken.contains("ModeListed"));
+    }
+
+    #[test]
+    fn flag_sets_declare_their_listed_bits_only() {
+        let def = FlagsDef {
+            name: "Mode".to_owned(),
+            docs: vec!["The bits.".to_owned()],
+            flags: vec![crate::model::Variant {
+                name: "SIDEBAR".to_owned(),
+                value: VariantValue::Integer(1),
+                label: "sidebar".to_owned(),
+            }],
+        };
+        let text = flags_text(&def);
+        assert!(
+            text.contains("        const SIDEBAR = 1;\n    }\n}\n"),
+            "{text}"
+        );
+        assert!(!text.contains("!0"), "{text}");
+    }
 }

@@ -169,7 +169,7 @@ const DOCTEST_FEATURE: &str = "application";
 
 /// The crate docs as `#![doc]` lines. With `doctest_feature`, each code block opens as a doctest
 /// when that feature is on and as `ignore` when it is off, so `cargo test` passes with any features.
-fn doc_lines(docs: &str, doctest_feature: Option<&str>) -> Vec<TokenStream> {
+pub(crate) fn doc_lines(docs: &str, doctest_feature: Option<&str>) -> Vec<TokenStream> {
     let mut in_code = false;
     let mut lines = Vec::new();
     for line in docs.trim_end().lines() {
@@ -233,7 +233,7 @@ fn cargo_toml<'a>(layout: &Layout, services: impl Iterator<Item = &'a str>) -> S
         ),
     };
     let (runtime_path, workspace) = match layout {
-        Layout::InRepo => ("../runtime", ""),
+        Layout::InRepo => ("../../runtime", ""),
         Layout::Standalone { runtime_path, .. } => (
             runtime_path.as_str(),
             "\n# A crate of its own, even when written inside another workspace.\n[workspace]\n",

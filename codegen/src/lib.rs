@@ -10,6 +10,7 @@
 
 use std::path::PathBuf;
 
+mod api;
 mod calls;
 mod docs;
 mod emit;
@@ -22,6 +23,7 @@ mod resolve;
 pub mod roundtrip;
 mod variants;
 
+pub use api::{ApiEntry, GeneratedApi};
 pub use emit::HEADER;
 
 /// One page's schema, as read from `schema/json/`.
@@ -122,6 +124,16 @@ pub fn generate(schemas: &[SchemaFile], config: &Config) -> Result<Generated, Er
         warnings,
         events,
     })
+}
+
+/// Generates every file of the API crate from the schemas of server API pages (other schemas are
+/// ignored); deterministic, and no page stops the others, as for [`generate`].
+pub fn generate_api(schemas: &[SchemaFile], config: &Config) -> Result<GeneratedApi, Error> {
+    let names = match &config.variant_names {
+        Some(text) => variants::VariantNames::parse(text).map_err(Error::VariantNames)?,
+        None => variants::VariantNames::default(),
+    };
+    api::generate(schemas, &names, &config.layout)
 }
 
 /// One event the generated crate provides.

@@ -133,12 +133,17 @@ pub fn method_name(text: &str) -> String {
 
 /// The parts of an event type: `application.application.app_version.publish_apply_v6` →
 /// service `application`, version `v6`, struct `P2ApplicationAppVersionPublishApplyV6` (the service is
-/// dropped and the rest joined, as the official SDKs name it). An event type with no `_vN` suffix
-/// belongs to version `v1`, the platform's first event format.
+/// dropped and the rest joined, as the official SDKs name it). An event type with no `_vN` suffix is
+/// a schema 1.0 event (`leave_approval` → `P1LeaveApproval`) and belongs to version `v1`, the
+/// platform's first event format. Its type names no service: the service given here is the type
+/// itself, and `page::choose` puts it under the service of the pages next to its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventNames {
     pub service: String,
     pub version: String,
     pub struct_name: String,
+    /// Whether the event type has no `_vN` suffix: a schema 1.0 event.
+    pub schema_1: bool,
 }
 
 pub fn event_names(event_type: &str) -> Option<EventNames> {
@@ -157,6 +162,7 @@ pub fn event_names(event_type: &str) -> Option<EventNames> {
         .iter()
         .filter_map(|segment| type_name(segment))
         .collect();
+    let schema_1 = version.is_none();
     let (prefix, version) = match version {
         Some(version) => ("P2", version),
         None => ("P1", "v1".to_owned()),
@@ -165,6 +171,7 @@ pub fn event_names(event_type: &str) -> Option<EventNames> {
         service: module_name(service),
         version,
         struct_name: format!("{prefix}{joined}"),
+        schema_1,
     })
 }
 
@@ -222,12 +229,14 @@ mod tests {
         assert_eq!(names.struct_name, "P2ApplicationAppVersionPublishApplyV6");
         let names = event_names("im.message.receive_v1").unwrap();
         assert_eq!(names.struct_name, "P2MessageReceiveV1");
+        assert!(!names.schema_1);
         let names = event_names("leave_approval").unwrap();
         assert_eq!(
             (names.service.as_str(), names.version.as_str()),
             ("leave_approval", "v1")
         );
         assert_eq!(names.struct_name, "P1LeaveApproval");
+        assert!(names.schema_1);
         assert!(event_names("").is_none());
     }
 }

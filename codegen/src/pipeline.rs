@@ -35,38 +35,55 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
 pub struct Target {
     /// Folder that receives the `*.schema.json` files.
     pub schema_dir: PathBuf,
-    /// Root of the crate the generated paths are relative to.
+    /// Root of the events crate.
     pub crate_dir: PathBuf,
     pub layout: Layout,
+    /// Root of the API crate, written when the pages document server APIs.
+    pub api_crate_dir: PathBuf,
+    pub api_layout: Layout,
 }
 
 impl Target {
-    /// The layout inside this repository: `schema/json/` and `generated/`.
+    /// The layout inside this repository: `schema/json/`, `generated/events/` and `generated/api/`.
     pub fn in_repo(root: &Path) -> Target {
         Target {
             schema_dir: root.join("schema/json"),
-            crate_dir: root.join("generated"),
+            crate_dir: root.join("generated/events"),
             layout: Layout::InRepo,
+            api_crate_dir: root.join("generated/api"),
+            api_layout: Layout::InRepo,
         }
     }
 
-    /// A standalone crate in `out`, its schemas in `out/schema/`, depending on the runtime crate in
-    /// `runtime_dir` (by a relative path when one exists).
+    /// A standalone events crate in `out` and an API crate in `out/api`, their schemas in
+    /// `out/schema/`, depending on the runtime crate in `runtime_dir` (by a relative path when one
+    /// exists).
     pub fn standalone(out: &Path, runtime_dir: &Path) -> Target {
+        let api_dir = out.join("api");
+        let crate_name = crate_name_for(out);
         Target {
             schema_dir: out.join("schema"),
             crate_dir: out.to_path_buf(),
             layout: Layout::Standalone {
-                crate_name: crate_name_for(out),
+                crate_name: crate_name.clone(),
                 runtime_path: relative_path(out, runtime_dir).display().to_string(),
             },
+            api_layout: Layout::Standalone {
+                crate_name: format!("{crate_name}-api"),
+                runtime_path: relative_path(&api_dir, runtime_dir).display().to_string(),
+            },
+            api_crate_dir: api_dir,
         }
     }
 
-    /// Folders whose files not produced any more are stale: the schemas, and the crate's `src/`
-    /// (every file of it is generated).
+    /// Folders whose files not produced any more are stale: the schemas, and the crates' `src/`
+    /// (every file of them is generated).
     fn owned_dirs(&self) -> Vec<PathBuf> {
-        vec![self.schema_dir.clone(), self.crate_dir.join("src")]
+        vec![
+            self.schema_dir.clone(),
+            self.crate_dir.join("src"),
+            self.api_crate_dir.join("src"),
+        ]
     }
 }
 
@@ -120,6 +137,8 @@ fn relative_path(from: &Path, to: &Path) -> PathBuf {
 pub struct Output {
     pub files: BTreeMap<PathBuf, String>,
     pub warnings: Vec<String>,
+    /// The APIs of the API crate (none when the pages document none).
+    pub apis: Vec<crate::ApiEntry>,
 }
 
 /// How every command reads a page: an example that is not valid JSON is a warning (the example only
@@ -174,6 +193,20 @@ pub fn compute(
         output
             .files
             .insert(target.crate_dir.join(&file.path), file.contents);
+    }
+    let api_config = Config {
+        layout: target.api_layout.clone(),
+        ..config
+    };
+    let api = crate::generate_api(&schemas, &api_config)?;
+    output.warnings.extend(api.warnings);
+    output.apis = api.apis;
+    if !output.apis.is_empty() {
+        for file in api.files {
+            output
+                .files
+                .insert(target.api_crate_dir.join(&file.path), file.contents);
+        }
     }
     Ok(output)
 }
@@ -267,8 +300,8 @@ mod tests {
             Path::new("../../runtime")
         );
         assert_eq!(
-            relative_path(Path::new("/w/generated"), Path::new("/w/runtime")),
-            Path::new("../runtime")
+            relative_path(Path::new("/w/generated/api"), Path::new("/w/runtime")),
+            Path::new("../../runtime")
         );
     }
 

@@ -6,7 +6,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use lark_schema::contract::{self, FieldSchema, JsonType, Ordered, Permission, Scalar, TimeFormat};
+use lark_schema::contract::{
+    self, FieldSchema, JsonType, NamedSchema, Ordered, Permission, Scalar, TimeFormat,
+};
 
 use crate::docs;
 use crate::model::{
@@ -29,7 +31,7 @@ pub fn modules(
     let mut builders: BTreeMap<(String, String), ModuleBuilder> = BTreeMap::new();
     for event in chosen {
         let page = &event.page;
-        let Some(event_names) = naming::event_names(&page.event_type) else {
+        let Some(event_names) = event.names.clone() else {
             warnings.push(format!(
                 "{}: left out: event type {:?} names no service",
                 page.source, page.event_type
@@ -42,7 +44,9 @@ pub fn modules(
         // The page is resolved on a copy, so that a page left out leaves no half of its types.
         let mut attempt = builder.clone();
         let mut resolver = PageResolver {
-            page,
+            source: &page.source,
+            schema_file: page.schema_file,
+            defs: &page.schema.defs,
             builder: &mut attempt,
             names,
             event_struct: &event_names.struct_name,
@@ -126,33 +130,39 @@ struct Conflict {
     first: Origin,
 }
 
-struct PageResolver<'p, 'a> {
-    page: &'p Page<'a>,
+struct PageResolver<'p> {
+    /// The page file, for origins in warnings.
+    source: &'p str,
+    /// The schema file, for errors.
+    schema_file: &'p str,
+    /// The page's named types.
+    defs: &'p Ordered<NamedSchema>,
     builder: &'p mut ModuleBuilder,
     names: &'p VariantNames,
     /// The page's event struct, whose name qualifies a type that cannot take its own.
     event_struct: &'p str,
 }
 
-impl PageResolver<'_, '_> {
+impl PageResolver<'_> {
     fn origin(&self, line: Option<u64>) -> Origin {
         Origin {
-            file: self.page.source.clone(),
+            file: self.source.to_owned(),
             line,
         }
     }
 
     fn error(&self, message: impl Into<String>) -> Error {
-        Error::schema(self.page.schema_file, message)
+        Error::schema(self.schema_file, message)
     }
 
     /// Resolves the page's event struct and every type under it; returns the struct's name.
     fn event(&mut self, chosen: &Chosen<'_>, struct_name: &str) -> Result<String, Error> {
+        let page = &chosen.page;
         let name = struct_name.to_owned();
         self.builder.order.push(name.clone());
         let data_name = format!("{struct_name}Data");
         let mut fields = Vec::new();
-        for (wire_name, property) in self.page.schema.properties.iter() {
+        for (wire_name, property) in page.schema.properties.iter() {
             let ty = if wire_name == "event" && is_inline_object(property) {
                 let docs = vec![format!(
                     "The `event` part of [`{struct_name}`]: what happened."
@@ -169,14 +179,11 @@ impl PageResolver<'_, '_> {
             docs: event_docs(chosen),
             fields,
             event: Some(EventInfo {
-                event_type: self.page.event_type.clone(),
+                event_type: page.event_type.clone(),
                 handler_method: format!("on_{}", naming::method_name(struct_name)),
             }),
         };
-        let origin = Origin {
-            file: self.page.source.clone(),
-            line: None,
-        };
+        let origin = self.origin(None);
         Ok(self.insert_named(TypeDef::Struct(def), origin))
     }
 
@@ -326,7 +333,7 @@ impl PageResolver<'_, '_> {
                 "{owner}.{wire_name}: unsupported $ref {reference:?}"
             ))
         })?;
-        let def = self.page.schema.defs.get(key).ok_or_else(|| {
+        let def = self.defs.get(key).ok_or_else(|| {
             self.error(format!(
                 "{owner}.{wire_name}: $ref to a missing $defs entry {key:?}"
             ))
@@ -475,6 +482,118 @@ impl PageResolver<'_, '_> {
         }
         let qualified = format!("{owner}{name}");
         Ok(FieldType::Named(self.insert_named(def(qualified), origin)))
+    }
+}
+
+/// Resolves the types of one server API, in a module of its own: its request body and response
+/// become structs of the names given, its parameters field types, and every type under them is
+/// named as for events (a name taken by another shape is qualified by `qualifier`).
+pub struct ApiResolver<'p> {
+    source: &'p str,
+    schema_file: &'p str,
+    defs: &'p Ordered<NamedSchema>,
+    names: &'p VariantNames,
+    qualifier: &'p str,
+    builder: ModuleBuilder,
+    /// Names of types the caller writes itself.
+    reserved: Vec<String>,
+}
+
+impl<'p> ApiResolver<'p> {
+    pub fn new(
+        source: &'p str,
+        schema_file: &'p str,
+        defs: &'p Ordered<NamedSchema>,
+        names: &'p VariantNames,
+        qualifier: &'p str,
+    ) -> Self {
+        Self {
+            source,
+            schema_file,
+            defs,
+            names,
+            qualifier,
+            builder: ModuleBuilder::default(),
+            reserved: Vec::new(),
+        }
+    }
+
+    fn resolver(&mut self) -> PageResolver<'_> {
+        PageResolver {
+            source: self.source,
+            schema_file: self.schema_file,
+            defs: self.defs,
+            builder: &mut self.builder,
+            names: self.names,
+            event_struct: self.qualifier,
+        }
+    }
+
+    /// Reserves a name for a type written by the caller, so that a resolved type of another shape
+    /// takes a qualified name instead.
+    pub fn reserve(&mut self, name: &str) {
+        let placeholder = TypeDef::Struct(StructDef {
+            name: name.to_owned(),
+            docs: Vec::new(),
+            fields: Vec::new(),
+            event: None,
+        });
+        let origin = Origin {
+            file: self.source.to_owned(),
+            line: None,
+        };
+        if self.builder.insert(placeholder, origin).is_ok() {
+            self.reserved.push(name.to_owned());
+        }
+    }
+
+    /// A struct named `name` (or a qualified name, when taken) of `properties`; returns its name.
+    pub fn object(
+        &mut self,
+        name: &str,
+        properties: &Ordered<FieldSchema>,
+        line: Option<u64>,
+        docs: Vec<String>,
+    ) -> Result<String, Error> {
+        if let Some(at) = self.reserved.iter().position(|reserved| reserved == name) {
+            // The caller's own type of that name: the placeholder gives way.
+            self.reserved.remove(at);
+            self.builder.defs.remove(name);
+        }
+        let object = Object { properties, line };
+        self.resolver().object(name, object, docs)
+    }
+
+    /// The fields of `properties` as fields of a struct named `owner`, their types resolved.
+    pub fn fields(
+        &mut self,
+        owner: &str,
+        properties: &Ordered<FieldSchema>,
+    ) -> Result<Vec<Field>, Error> {
+        let mut fields = Vec::new();
+        for (wire_name, property) in properties.iter() {
+            let ty = self
+                .resolver()
+                .field_type(owner, wire_name, property, false)?;
+            fields.push(field(&fields, wire_name, ty, property));
+        }
+        Ok(fields)
+    }
+
+    /// The resolved types, in order of first use, and the repairs made on the way.
+    pub fn finish(self) -> (Vec<TypeDef>, Vec<String>) {
+        let ModuleBuilder {
+            order,
+            defs,
+            warnings,
+            ..
+        } = self.builder;
+        let types = order
+            .iter()
+            .filter(|name| !self.reserved.contains(name))
+            .filter_map(|name| defs.get(name).map(|(def, _)| def.clone()))
+            .collect();
+        (types, warnings)
     }
 }
 

@@ -36,6 +36,7 @@ mod cache;
 mod client;
 mod config;
 mod download;
+mod endpoint;
 mod error;
 mod page;
 mod path;
@@ -51,6 +52,9 @@ pub use config::{
     AppType, ClientBuilder, DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT, FEISHU_BASE_URL, LARK_BASE_URL,
 };
 pub use download::Download;
+#[doc(hidden)]
+pub use endpoint::__private;
+pub use endpoint::{Answer, Endpoint, File, FileEndpoint, Form, FromJson, Paginated};
 pub use error::{
     ApiError, Error, ErrorDetail, FieldViolation, PermissionViolation, CODES_TOKEN_INVALID,
     CODE_RATE_LIMITED,
@@ -59,3 +63,8 @@ pub use reply::Response;
 pub use request::{CallOptions, Multipart, Request, TokenType};
 pub use reqwest::Method;
 pub use retry::RetryPolicy;
+
+pub use crate::__api_catalog as catalog;
+pub use crate::__api_endpoint as endpoint;
+pub use crate::__api_form as form;
+pub use crate::__api_pages as pages;

@@ -15,19 +15,27 @@
 //! statuses are those of a whole read). Any other body is read whole for its routing fields
 //! ([`crate::envelope`]) and a typed handler's event decoded from that same text. The body is copied
 //! into an [`EventEnvelope`] only for the fallback, which takes one.
+//!
+//! Before its handler runs, a delivery's event id is claimed: in this process's memory (the last
+//! [`DEFAULT_DEDUP_CAPACITY`] ids), and, when replicas share a [`ClaimStore`]
+//! ([`Dispatcher::shared_claims`]), there too, for [`DEFAULT_CLAIM_TTL`]. A failing handler releases
+//! the claim so that the platform's retry, whichever replica it reaches, runs.
 
+mod claims;
 mod recent;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::time::Duration;
 
 use crate::envelope::{self, Delivery, EnvelopeError, EventEnvelope, Header, Plaintext, Read};
+use crate::store::ClaimStore;
 use crate::Event;
 
-use recent::RecentIds;
+use claims::{Claim, Claims};
 
 /// The error a handler returns.
 pub type HandlerError = Box<dyn std::error::Error + Send + Sync>;
@@ -51,11 +59,16 @@ enum Route<'a> {
 /// [`Dispatcher::dedup_capacity`] says otherwise.
 pub const DEFAULT_DEDUP_CAPACITY: usize = 4096;
 
+/// How long a handled event id stays claimed unless [`Dispatcher::claim_ttl`] says otherwise: longer
+/// than the platform's retry schedule (retries after 15 s, 5 min, 1 h and 6 h, the last about 7 h 5
+/// min after the first delivery).
+pub const DEFAULT_CLAIM_TTL: Duration = Duration::from_secs(8 * 3600);
+
 /// Routes event bodies to typed handlers by `event_type`, with a raw fallback and deduplication.
 pub struct Dispatcher {
     typed: HashMap<&'static str, TypedRoute>,
     fallback: Option<RawRoute>,
-    recent: Mutex<RecentIds>,
+    claims: Claims,
 }
 
 /// A delivery that was accepted (answer HTTP 200).
@@ -109,27 +122,44 @@ impl std::fmt::Debug for Dispatcher {
         f.debug_struct("Dispatcher")
             .field("typed", &types)
             .field("fallback", &self.fallback.is_some())
+            .field("shared_claims", &self.claims.is_shared())
             .finish_non_exhaustive()
     }
 }
 
 impl Dispatcher {
-    /// A dispatcher with no handlers, remembering [`DEFAULT_DEDUP_CAPACITY`] event ids.
+    /// A dispatcher with no handlers, remembering [`DEFAULT_DEDUP_CAPACITY`] event ids for
+    /// [`DEFAULT_CLAIM_TTL`] each.
     pub fn new() -> Self {
         Self {
             typed: HashMap::new(),
             fallback: None,
-            recent: Mutex::new(RecentIds::new(DEFAULT_DEDUP_CAPACITY)),
+            claims: Claims::new(DEFAULT_DEDUP_CAPACITY, DEFAULT_CLAIM_TTL),
         }
     }
 
-    /// Remembers the last `capacity` event ids to drop duplicate deliveries (0 turns deduplication off).
-    /// Memory stays bounded: the oldest id is forgotten when a new one arrives at capacity.
-    pub fn dedup_capacity(self, capacity: usize) -> Self {
-        Self {
-            recent: Mutex::new(RecentIds::new(capacity)),
-            ..self
-        }
+    /// Remembers the last `capacity` event ids to drop duplicate deliveries (0 turns deduplication
+    /// off, shared claims included). Memory stays bounded: the oldest id is forgotten when a new one
+    /// arrives at capacity.
+    pub fn dedup_capacity(mut self, capacity: usize) -> Self {
+        self.claims.capacity(capacity);
+        self
+    }
+
+    /// How long a handled event id stays claimed, here and in the shared store
+    /// ([`DEFAULT_CLAIM_TTL`]); a delivery of the same id after that is handled again.
+    pub fn claim_ttl(mut self, ttl: Duration) -> Self {
+        self.claims.ttl(ttl);
+        self
+    }
+
+    /// Claims event ids in `store` too, shared with the other replicas of the app, so that a
+    /// delivery retried to another replica is not handled twice. When the store fails (unreachable,
+    /// too slow), deliveries are still accepted, claimed in this process's memory alone, and the
+    /// log says so once; claims are shared again as soon as the store answers.
+    pub fn shared_claims(mut self, store: Arc<dyn ClaimStore>) -> Self {
+        self.claims.shared(store);
+        self
     }
 
     /// Registers the handler for events of type `E` (replacing an earlier one for the same type).
@@ -207,7 +237,7 @@ impl Dispatcher {
             Read::Prefix => match self.typed.get(delivery.header.event_type.as_str()) {
                 Some(typed) => match typed(&delivery.body) {
                     Ok(call) => {
-                        let Some(claim) = self.claim(&delivery.header) else {
+                        let Some(claim) = self.claim(&delivery.header).await else {
                             return Ok(Dispatched::Duplicate(delivery.header));
                         };
                         return run(claim, delivery.header, call()).await;
@@ -225,7 +255,7 @@ impl Dispatcher {
             (None, Some(fallback)) => Route::Fallback(fallback),
             (None, None) => return Ok(Dispatched::Unhandled(delivery.header)),
         };
-        let Some(claim) = self.claim(&delivery.header) else {
+        let Some(claim) = self.claim(&delivery.header).await else {
             return Ok(Dispatched::Duplicate(delivery.header));
         };
         let (header, future) = match route {
@@ -245,69 +275,37 @@ impl Dispatcher {
         run(claim, header, future).await
     }
 
-    /// Records the delivery's event id, or `None` when it was seen recently (a duplicate).
-    fn claim(&self, header: &Header) -> Option<Claim<'_>> {
-        let mut claim = Claim {
-            recent: &self.recent,
-            id: None,
-        };
-        if let Some(id) = &header.event_id {
-            if !lock(claim.recent).insert(id) {
-                return None;
-            }
-            claim.id = Some(id.clone());
-        }
-        Some(claim)
+    /// Claims the delivery's event id, or `None` when it is claimed already (a duplicate).
+    async fn claim(&self, header: &Header) -> Option<Claim<'_>> {
+        self.claims.claim(header.event_id.as_deref()).await
     }
 
     #[cfg(test)]
-    fn recent(&self) -> std::sync::MutexGuard<'_, RecentIds> {
-        lock(&self.recent)
+    fn remembered(&self) -> usize {
+        self.claims.remembered()
     }
 }
 
-/// Runs a handler, keeping the claim only when it succeeds.
+/// Runs a handler, keeping the claim only when it succeeds, and releasing it (in the shared store
+/// too) before answering when it fails.
 async fn run(
     claim: Claim<'_>,
     header: Header,
     future: HandlerFuture,
 ) -> Result<Dispatched, DispatchError> {
-    future.await.map_err(|source| DispatchError::Handler {
-        event_type: header.event_type.clone(),
-        source,
-    })?;
-    claim.keep();
-    Ok(Dispatched::Handled(header))
-}
-
-/// An event id recorded for one delivery. Unless [`Claim::keep`] is called after the handler
-/// succeeded, dropping it forgets the id again: on an error, and also when the dispatch future is
-/// dropped midway (the sender hung up, a timeout fired), so the platform's retry reaches a handler.
-struct Claim<'a> {
-    recent: &'a Mutex<RecentIds>,
-    id: Option<String>,
-}
-
-impl Claim<'_> {
-    fn keep(mut self) {
-        self.id = None;
-    }
-}
-
-impl Drop for Claim<'_> {
-    fn drop(&mut self) {
-        if let Some(id) = self.id.take() {
-            lock(self.recent).remove(&id);
+    match future.await {
+        Ok(()) => {
+            claim.keep();
+            Ok(Dispatched::Handled(header))
+        }
+        Err(source) => {
+            claim.release().await;
+            Err(DispatchError::Handler {
+                event_type: header.event_type,
+                source,
+            })
         }
     }
-}
-
-fn lock(recent: &Mutex<RecentIds>) -> std::sync::MutexGuard<'_, RecentIds> {
-    // A poisoned lock only means another thread panicked between two set operations; the set
-    // itself is still consistent.
-    recent
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //! - [`envelope`]: the routing fields of a delivery (schema 2.0, 1.0, URL verification);
 //! - [`any_event`]: one typed value for any delivery (the generated `AnyEvent`);
 //! - [`dispatch`]: routes a delivery to the handler registered for its event type, once per event id;
+//! - [`store`]: what replicas share: event id claims and tokens (`redis` with the feature `redis`);
 //! - `webhook` (feature `webhook`, `axum`): challenge, token, decryption, signature;
 //! - `ws` (feature `ws`): the long-connection client;
 //! - `api` (feature `api`): the server-API client (tokens, typed calls, retries, pagination, files).
@@ -20,6 +21,7 @@ pub mod any_event;
 pub mod dispatch;
 pub mod envelope;
 pub mod event;
+pub mod store;
 pub mod wire;
 
 #[cfg(feature = "api")]

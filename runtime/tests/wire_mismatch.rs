@@ -82,19 +82,34 @@ pub enum Status {
     Enabled,
     Unlisted(wire::UnlistedValue<i64>),
 }
-wire::integer_enum!(Status {
-    Disabled: (0, "停用"),
-    Enabled: (1, "启用")
-});
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatusListed {
+    Disabled,
+    Enabled,
+}
+wire::integer_enum!(
+    Status,
+    StatusListed {
+        Disabled: (0, "停用"),
+        Enabled: (1, "启用")
+    }
+);
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Level {
     Normal,
     Unlisted(wire::UnlistedValue<String>),
 }
-wire::string_enum!(Level {
-    Normal: ("normal", "普通")
-});
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LevelListed {
+    Normal,
+}
+wire::string_enum!(
+    Level,
+    LevelListed {
+        Normal: ("normal", "普通")
+    }
+);
 
 wire::bitflags! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

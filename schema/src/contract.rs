@@ -117,15 +117,67 @@ pub struct Permission {
     pub label: Option<String>,
 }
 
-/// `x-lark-api`: the request line of a server API page.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// `x-lark-api`: the request line of a server API page and what the page says around it; each key
+/// only when the page has it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApiInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
-    /// The URL path without the host.
+    /// The URL path without the host, path parameters as `:name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// The API's name in the official SDKs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sdk: Option<SdkName>,
+    /// The rate-limit tier as the page writes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub app_types: Vec<String>,
+    /// `tenant_access_token`, `user_access_token`, `app_access_token`, in page order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tokens: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub permissions: Vec<Permission>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub field_permissions: Vec<Permission>,
+    /// The request's media type (`application/json`, `multipart/form-data`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// `路径参数`: an object of the path parameters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_parameters: Option<RequestBody>,
+    /// `查询参数`: an object of the query parameters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_parameters: Option<RequestBody>,
+    /// The page's error-code table.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ErrorCode>,
+}
+
+/// An API's name in the official SDKs (`application` `v6` `application.app_version` `patch`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SdkName {
+    pub project: String,
+    pub version: String,
+    pub resource: String,
+    pub method: String,
+}
+
+/// One row of an API page's error-code table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCode {
+    /// The HTTP status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    pub code: i64,
+    pub message: String,
+    /// `排查建议`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub advice: Option<String>,
 }
 
 /// `x-lark-request`: an API page's request body.
@@ -208,6 +260,9 @@ pub struct FieldSchema {
     pub maximum: Option<Number>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<Scalar>,
+    /// `示例值`: the page's example value (one at most).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Value>,
     /// The type exactly as the page writes it (always written on a field).
     #[serde(rename = "x-lark-type", skip_serializing_if = "Option::is_none")]
     pub lark_type: Option<String>,

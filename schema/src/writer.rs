@@ -38,8 +38,11 @@ pub fn typed_schema(page: &Page) -> (Schema, Vec<Warning>) {
         warnings: Vec::new(),
     };
     writer.collect_definitions(&page.fields);
-    if let Some(request) = &page.request {
-        writer.collect_definitions(&request.fields);
+    for body in [&page.request, &page.path_parameters, &page.query_parameters]
+        .into_iter()
+        .flatten()
+    {
+        writer.collect_definitions(&body.fields);
     }
     let properties = writer.properties(&page.fields);
     let request = page.request.as_ref().map(|body| writer.body(body));
@@ -62,7 +65,11 @@ pub fn typed_schema(page: &Page) -> (Schema, Vec<Warning>) {
             update_time: page.update_time.clone(),
         }),
         event: page.event.as_ref().map(event_info),
-        api: page.api.as_ref().map(api_info),
+        api: page.api.as_ref().map(|api| ApiInfo {
+            path_parameters: page.path_parameters.as_ref().map(|b| writer.body(b)),
+            query_parameters: page.query_parameters.as_ref().map(|b| writer.body(b)),
+            ..api_info(api)
+        }),
         ty: Some(JsonType::Object),
         properties,
         required: required(&page.fields),
@@ -107,6 +114,30 @@ fn api_info(api: &ApiMeta) -> ApiInfo {
     ApiInfo {
         method: api.method.clone(),
         path: api.path.clone(),
+        sdk: api.sdk.as_ref().map(|sdk| contract::SdkName {
+            project: sdk.project.clone(),
+            version: sdk.version.clone(),
+            resource: sdk.resource.clone(),
+            method: sdk.method.clone(),
+        }),
+        rate_limit: api.rate_limit.clone(),
+        app_types: api.app_types.clone(),
+        tokens: api.tokens.clone(),
+        permissions: permissions(&api.permissions),
+        field_permissions: permissions(&api.field_permissions),
+        content_type: api.content_type.clone(),
+        path_parameters: None,
+        query_parameters: None,
+        errors: api
+            .errors
+            .iter()
+            .map(|e| contract::ErrorCode {
+                status: e.status,
+                code: e.code,
+                message: e.message.clone(),
+                advice: e.advice.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -378,6 +409,38 @@ fn annotate_rules(schema: &mut FieldSchema, field: &Field, doc_type: &DocType) {
             typed_value(default, doc_type).unwrap_or_else(|| Scalar::String(default.clone()));
         schema.default = Some(value);
     }
+    schema.examples = field
+        .cell
+        .example
+        .as_deref()
+        .and_then(|text| example_value(text, doc_type))
+        .into_iter()
+        .collect();
+}
+
+/// A `示例值` as a JSON value of the field's type: JSON when it reads as one of that type, else a
+/// string field's text without its quotes; `None` when it fits neither.
+fn example_value(text: &str, doc_type: &DocType) -> Option<Value> {
+    let json = serde_json::from_str::<Value>(text).ok();
+    let fits = |value: &Value| match doc_type {
+        DocType::String => value.is_string(),
+        DocType::Integer => value.is_i64() || value.is_u64(),
+        DocType::Number => value.is_number(),
+        DocType::Boolean => value.is_boolean(),
+        DocType::Array(_) => value.is_array(),
+        _ => value.is_object(),
+    };
+    match json {
+        Some(value) if fits(&value) => Some(value),
+        _ if *doc_type == DocType::String => {
+            let unquoted = text.trim_matches(|c| c == '"' || c == '“' || c == '”');
+            Some(Value::String(unquoted.to_owned()))
+        }
+        // `"1"` for an integer: the number inside the quotes.
+        _ => serde_json::from_str::<Value>(text.trim_matches('"'))
+            .ok()
+            .filter(|value| fits(value)),
+    }
 }
 
 impl DocType {
@@ -498,6 +561,7 @@ fn same_shape(a: &FieldSchema, b: &FieldSchema) -> bool {
         minimum,
         maximum,
         default,
+        examples: _,
         lark_type,
         format: _,
         permissions: _,

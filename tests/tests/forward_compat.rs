@@ -4,7 +4,8 @@
 use integration_tests::json_diff::first_difference;
 use integration_tests::seeds;
 use lark_events::application::v6::{
-    AppStatus, EnablePcMode, I18nKey, P2ApplicationAppVersionPublishApplyV6 as PublishApply,
+    AppStatus, AppStatusListed, EnablePcMode, I18nKey,
+    P2ApplicationAppVersionPublishApplyV6 as PublishApply,
 };
 use serde_json::{json, Value};
 
@@ -67,7 +68,8 @@ fn unknown_values_are_typed_as_unlisted() {
 fn listed_values_have_names_and_labels() {
     assert_eq!(AppStatus::from(1), AppStatus::Enabled);
     assert_eq!(AppStatus::Enabled.value(), 1);
-    assert_eq!(AppStatus::Enabled.label(), Some("启用状态"));
+    assert_eq!(AppStatusListed::Enabled.label(), "启用状态");
+    assert_eq!(AppStatus::Enabled.listed(), Some(AppStatusListed::Enabled));
     assert_eq!(AppStatus::from(3).to_string(), "3");
     assert_eq!(I18nKey::from("zh_cn"), I18nKey::ZhCn);
     assert_eq!(I18nKey::ZhCn.to_string(), "zh_cn");

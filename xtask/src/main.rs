@@ -1,6 +1,7 @@
 //! `cargo xtask …`: the project's commands. Thin glue: the work is done by `lark-schema` (pages →
 //! schemas, diff) and `lark-codegen` (schemas → Rust, and the pipeline that writes both).
 
+mod fuzz;
 mod roundtrip;
 mod tasks;
 
@@ -91,6 +92,19 @@ enum Command {
         #[arg(long)]
         target_dir: Option<PathBuf>,
     },
+    /// Fuzz a target of tests/fuzz/ for a while with cargo-fuzz (installed if missing); a failing
+    /// input is saved in tests/fuzz/artifacts/TARGET/ and the command exits 1.
+    Fuzz {
+        /// What to fuzz.
+        #[arg(value_enum)]
+        target: fuzz::Target,
+        /// How long to fuzz.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// More libFuzzer options (after `--`), such as `-jobs=2`.
+        #[arg(last = true)]
+        libfuzzer: Vec<String>,
+    },
     /// Compare two versions of a page (any renderings, or their *.json schemas) and classify each change.
     #[command(after_help = diff::cli::help())]
     Diff {
@@ -114,6 +128,11 @@ fn main() -> ExitCode {
             target_dir,
         } => roundtrip::run(&dir, out, target_dir),
         Command::Diff { old, new } => diff::cli::run(&old, &new),
+        Command::Fuzz {
+            target,
+            seconds,
+            libfuzzer,
+        } => fuzz::run(target, seconds, &libfuzzer),
         Command::Fetch {
             check,
             add,

@@ -1,11 +1,13 @@
 //! Where tokens are kept between calls: a small trait, and the in-memory default.
 //!
 //! Keys are opaque strings the client builds from the app id and tenant key, so one cache can
-//! serve several apps and tenants; a shared implementation (Redis) lets replicas share tokens.
+//! serve several apps and tenants; a shared implementation
+//! ([`RedisStore`](crate::store::redis::RedisStore), feature `redis`) lets replicas share tokens,
+//! and with [`TokenCache::lease`] have one of them fetch each token for all.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use futures_util::future::BoxFuture;
 
@@ -37,6 +39,22 @@ pub trait TokenCache: Send + Sync {
         key: &'a str,
         stale: &'a str,
     ) -> BoxFuture<'a, Result<(), CacheError>>;
+
+    /// Asks for the right to fetch the token of `key` for the next `ttl`, so that of the processes
+    /// sharing this cache one fetches it while the others wait for its [`put`](Self::put): `true`
+    /// when granted. A cache of one process grants it always (the client already fetches each
+    /// token once for all its callers).
+    fn lease<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, Result<bool, CacheError>> {
+        let _ = (key, ttl);
+        Box::pin(std::future::ready(Ok(true)))
+    }
+
+    /// Gives up the right to fetch the token of `key` (the fetch ended, its token put or its error
+    /// returned), so that the others need not wait for it to run out.
+    fn end_lease<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), CacheError>> {
+        let _ = key;
+        Box::pin(std::future::ready(Ok(())))
+    }
 }
 
 /// Tokens in this process's memory: the default cache of a [`Client`](super::Client).

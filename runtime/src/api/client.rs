@@ -115,7 +115,7 @@ impl Client {
                     Auth::Held(held) => Some(held.value.as_str()),
                     Auth::User(token) => Some(token.as_str()),
                 };
-                let answer = self.send(request, &url, bearer, limit, mode).await?;
+                let answer = self.transmit(request, &url, bearer, limit, mode).await?;
                 let refused = match &answer {
                     Answer::Reply(reply) => reply
                         .code()

@@ -1,5 +1,10 @@
 //! Tenant and app access tokens: from the cache while fresh, else fetched once for every caller
 //! waiting on the same key (single flight), and evicted when the platform refuses them.
+//!
+//! A cache shared between processes also grants the right to fetch a token ([`TokenCache::lease`]),
+//! so that one process fetches it while the others wait for it in the cache. When the cache fails,
+//! tokens are kept in this process's memory until it answers again: calls go on with tokens fetched
+//! here.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -10,24 +15,35 @@ use serde_json::{json, Value};
 use tokio::sync::OnceCell;
 use tracing::Instrument;
 
-use super::cache::{CachedToken, TokenCache};
+use super::cache::{CacheError, CachedToken, MemoryCache, TokenCache};
 use super::client::Client;
 use super::config::AppType;
 use super::error::{Error, CODES_TOKEN_INVALID};
 use super::reply::Success;
 use super::request::{Request, TokenType};
 use super::transport::{call_span, Mode};
+use crate::store::Outage;
 use reqwest::Method;
 
 /// How long a stored app ticket is used; the platform pushes a new one every hour.
 const APP_TICKET_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 
+/// How long the right to fetch a token lasts: a fetch taking longer lets another process fetch
+/// too, which costs a second token (both stay valid) and nothing else.
+const FETCH_LEASE: Duration = Duration::from_secs(5);
+
+/// How often a process waiting for another's fetch looks in the cache.
+const LEASE_POLL: Duration = Duration::from_millis(20);
+
 /// A fetch in progress, shared by every caller of its key.
 type Flight = Arc<OnceCell<Result<CachedToken, Arc<Error>>>>;
 
-/// The token cache and the fetches in progress.
+/// The token cache, this process's memory for when it fails, and the fetches in progress.
 pub(crate) struct Tokens {
     cache: Arc<dyn TokenCache>,
+    /// Where tokens go while the cache fails.
+    fallback: MemoryCache,
+    outage: Outage,
     flights: Mutex<HashMap<String, Flight>>,
 }
 
@@ -35,6 +51,11 @@ impl Tokens {
     pub(crate) fn new(cache: Arc<dyn TokenCache>) -> Self {
         Self {
             cache,
+            fallback: MemoryCache::default(),
+            outage: Outage::new(
+                "the token cache",
+                "tokens are kept in this process's memory",
+            ),
             flights: Mutex::new(HashMap::new()),
         }
     }
@@ -53,29 +74,85 @@ impl Tokens {
         }
     }
 
-    /// The cached entry of `key` unless it expires within `margin`; a failing cache is a miss.
+    /// The cached entry of `key` unless it expires within `margin`; while the cache fails, the
+    /// entry kept in this process's memory.
     async fn fresh(&self, key: &str, margin: Duration) -> Option<CachedToken> {
-        match self.cache.get(key).await {
-            Ok(entry) => entry.filter(|t| t.expires_at > SystemTime::now() + margin),
+        let entry = match self.cache.get(key).await {
+            Ok(entry) => {
+                self.outage.answered();
+                entry
+            }
             Err(error) => {
-                tracing::warn!(key, %error, "token cache get failed; fetching instead");
-                None
+                self.outage.failed(&error);
+                self.fallback.get(key).await.unwrap_or_default()
+            }
+        };
+        entry.filter(|t| t.expires_at > SystemTime::now() + margin)
+    }
+
+    /// Stores `token` in the cache, or, when it fails, in this process's memory.
+    async fn put(&self, key: &str, token: CachedToken) -> Result<(), CacheError> {
+        match self.cache.put(key, token.clone()).await {
+            Ok(()) => {
+                self.outage.answered();
+                Ok(())
+            }
+            Err(error) => {
+                self.outage.failed(&error);
+                let _infallible = self.fallback.put(key, token).await;
+                Err(error)
             }
         }
     }
 
-    async fn put(&self, key: &str, token: CachedToken) {
-        if let Err(error) = self.cache.put(key, token).await {
-            tracing::warn!(key, %error, "token cache put failed");
+    /// Drops `stale` from the cache and this process's memory, the token the platform just refused.
+    pub(crate) async fn evict(&self, key: &str, stale: &str) {
+        match self.cache.invalidate(key, stale).await {
+            Ok(()) => self.outage.answered(),
+            Err(error) => self.outage.failed(&error),
+        }
+        let _infallible = self.fallback.invalidate(key, stale).await;
+    }
+
+    /// Takes the right to fetch the token of `key`, waiting while another process holds it and
+    /// taking the token it puts in the cache, if it does before its right runs out.
+    async fn turn(&self, key: &str, margin: Duration) -> Turn {
+        let deadline = tokio::time::Instant::now() + FETCH_LEASE;
+        loop {
+            match self.cache.lease(key, FETCH_LEASE).await {
+                Ok(true) => return Turn::Fetch { leased: true },
+                Ok(false) => self.outage.answered(),
+                Err(error) => {
+                    self.outage.failed(&error);
+                    return Turn::Fetch { leased: false };
+                }
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Turn::Fetch { leased: false };
+            }
+            tokio::time::sleep(LEASE_POLL).await;
+            if let Some(token) = self.fresh(key, margin).await {
+                return Turn::Cached(token);
+            }
         }
     }
 
-    /// Drops `stale` from the cache, the token the platform just refused.
-    pub(crate) async fn evict(&self, key: &str, stale: &str) {
-        if let Err(error) = self.cache.invalidate(key, stale).await {
-            tracing::warn!(key, %error, "token cache invalidate failed");
+    /// Gives up the right to fetch `key`, taken in [`Tokens::turn`].
+    async fn end_lease(&self, key: &str) {
+        match self.cache.end_lease(key).await {
+            Ok(()) => self.outage.answered(),
+            Err(error) => self.outage.failed(&error),
         }
     }
+}
+
+/// What a process missing a token does.
+enum Turn {
+    /// Takes the token another process fetched.
+    Cached(CachedToken),
+    /// Fetches it, holding the right to (`leased`) or not (the cache failed, or the other process
+    /// took too long).
+    Fetch { leased: bool },
 }
 
 /// A token the client holds for a call, with the cache key to evict it by.
@@ -97,18 +174,15 @@ impl Client {
     }
 
     /// Stores the `app_ticket` a store app receives in the `app_ticket` event (hourly), in the
-    /// token cache, where a shared cache makes it available to every replica.
+    /// token cache, where a shared cache makes it available to every replica. When the cache fails
+    /// the ticket is kept in this process's memory, for this process alone, and the error returned.
     pub async fn set_app_ticket(&self, ticket: impl Into<String>) -> Result<(), Error> {
         let token = CachedToken {
             value: ticket.into(),
             expires_at: SystemTime::now() + APP_TICKET_LIFETIME,
         };
         let key = self.cache_key("app_ticket", None);
-        self.tokens()
-            .cache
-            .put(&key, token)
-            .await
-            .map_err(Error::Cache)
+        self.tokens().put(&key, token).await.map_err(Error::Cache)
     }
 
     /// The tenant token and its cache key.
@@ -159,9 +233,20 @@ impl Client {
                 if let Some(token) = tokens.fresh(key, margin).await {
                     return Ok(token);
                 }
-                let token = fetch().await.map_err(Arc::new)?;
-                tokens.put(key, token.clone()).await;
-                Ok(token)
+                // Another process sharing the cache may be fetching it.
+                let leased = match tokens.turn(key, margin).await {
+                    Turn::Cached(token) => return Ok(token),
+                    Turn::Fetch { leased } => leased,
+                };
+                let fetched = fetch().await.map_err(Arc::new);
+                if let Ok(token) = &fetched {
+                    // A failing cache keeps it in this process's memory, and says so in the log.
+                    let _logged = tokens.put(key, token.clone()).await;
+                }
+                if leased {
+                    tokens.end_lease(key).await;
+                }
+                fetched
             })
             .await
             .clone();
@@ -264,7 +349,7 @@ impl Client {
             .json(body)?;
         let url = self.url(&request)?;
         let timeout = self.settings().timeout;
-        self.send(&request, &url, None, timeout, Mode::Buffered)
+        self.transmit(&request, &url, None, timeout, Mode::Buffered)
             .instrument(call_span(&request))
             .await?
             .into_reply()?

@@ -70,7 +70,7 @@ impl Client {
     }
 
     /// Sends `request` with the `bearer` token, retrying as the policy allows.
-    pub(crate) async fn send(
+    pub(crate) async fn transmit(
         &self,
         request: &Request,
         url: &Url,

@@ -1,5 +1,7 @@
 //! `lark-events`: receive Feishu / Lark events and print each one as a JSON line on stdout.
-//! Logs go to stderr (`RUST_LOG` sets the level, `info` by default).
+//! Logs go to stderr (`RUST_LOG` sets the level, `info` by default) through a queue and a thread of
+//! their own: a stderr that nobody reads loses log lines, never stalls requests.
+//! With `--redis URL`, replicas share the claims of event ids, so that each event is printed once.
 
 use std::io::IsTerminal as _;
 use std::net::SocketAddr;
@@ -10,6 +12,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use lark_runtime::dispatch::{Dispatcher, DEFAULT_DEDUP_CAPACITY};
 use lark_runtime::envelope::EventEnvelope;
+use lark_runtime::store::redis::RedisStore;
 use lark_runtime::webhook::{self, Config, Webhook, DEFAULT_MAX_BODY_BYTES};
 use lark_runtime::ws;
 use tracing_subscriber::EnvFilter;
@@ -45,6 +48,10 @@ struct ConnectArgs {
     /// How many recent event ids are remembered to drop duplicate deliveries (0: off).
     #[arg(long, default_value_t = DEFAULT_DEDUP_CAPACITY)]
     dedup_capacity: usize,
+    /// Redis shared by the replicas of the app (redis://[:password@]host:port[/db]): each event id
+    /// is claimed there, so that a delivery retried to another replica is printed once.
+    #[arg(long = "redis", value_name = "URL", env = "REDIS_URL")]
+    redis: Option<String>,
 }
 
 #[derive(Args)]
@@ -78,11 +85,25 @@ struct ServeArgs {
     /// threads); more pay off only when handling an event takes long.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     threads: u16,
+    /// Redis shared by the replicas of the app (redis://[:password@]host:port[/db]): each event id
+    /// is claimed there, so that a delivery sent to several replicas is printed once.
+    #[arg(long = "redis", value_name = "URL", env = "REDIS_URL")]
+    redis: Option<String>,
+    /// The app's id (cli_…), which namespaces its keys in Redis; needed with --redis.
+    #[arg(long, env = "LARK_APP_ID")]
+    app_id: Option<String>,
 }
 
 fn main() -> ExitCode {
+    // Lines are queued for a thread that writes them; when stderr blocks and the queue is full,
+    // lines are dropped rather than the request that logs them waiting. The guard, dropped when
+    // `main` returns, writes what is queued.
+    let (stderr, _written_at_exit) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(true)
+        .thread_name("lark-events-log")
+        .finish(std::io::stderr());
     tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(stderr)
         .with_ansi(std::io::stderr().is_terminal())
         // A closed stderr must not take request handling down with it.
         .log_internal_errors(false)
@@ -144,7 +165,16 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             webhook::ENCRYPT_KEY_ENV
         );
     }
-    let dispatcher = printing_dispatcher(args.dedup_capacity);
+    let store = match args.redis.as_deref().filter(|url| !url.is_empty()) {
+        Some(url) => {
+            let app_id = args.app_id.as_deref().filter(|id| !id.is_empty()).ok_or(
+                "--redis needs the app id (--app-id or LARK_APP_ID), which namespaces its keys",
+            )?;
+            Some(redis_store(url, app_id).await?)
+        }
+        None => None,
+    };
+    let dispatcher = printing_dispatcher(args.dedup_capacity, store);
     let router = webhook::axum::router(&args.path, Arc::new(Webhook::new(config, dispatcher)));
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
@@ -167,7 +197,11 @@ async fn connect(args: ConnectArgs) -> Result<(), String> {
         .domain
         .or_else(|| env("LARK_DOMAIN"))
         .unwrap_or_else(|| ws::FEISHU_DOMAIN.to_owned());
-    let dispatcher = printing_dispatcher(args.dedup_capacity);
+    let store = match args.redis.as_deref().filter(|url| !url.is_empty()) {
+        Some(url) => Some(redis_store(url, &app_id).await?),
+        None => None,
+    };
+    let dispatcher = printing_dispatcher(args.dedup_capacity, store);
     let client = ws::Client::new(
         ws::Credentials::new(app_id, app_secret),
         ws::Options::default().domain(domain),
@@ -179,17 +213,38 @@ async fn connect(args: ConnectArgs) -> Result<(), String> {
         .map_err(|error| format!("long connection stopped: {}", error.report()))
 }
 
+/// The Redis store at `url` for the app, after asking whether it answers: one that does not is
+/// said in the log, and event ids are claimed in this process's memory until it answers.
+async fn redis_store(url: &str, app_id: &str) -> Result<Arc<RedisStore>, String> {
+    let store = RedisStore::builder(url, app_id)
+        .connect()
+        .map_err(|error| format!("--redis: {error}"))?;
+    match store.ping().await {
+        Ok(()) => tracing::info!(
+            "event ids are claimed in Redis at {}, shared with the other replicas",
+            store.address()
+        ),
+        Err(error) => tracing::warn!(
+            "{error}: event ids are claimed in this process's memory until Redis answers"
+        ),
+    }
+    Ok(Arc::new(store))
+}
+
 /// A dispatcher printing every event body on one line: a parsed body has line breaks only as
 /// whitespace between tokens (JSON strings cannot hold raw ones), so replacing them keeps the JSON
-/// and its key order.
-fn printing_dispatcher(dedup_capacity: usize) -> Dispatcher {
+/// and its key order. With `store`, event ids are claimed there too.
+fn printing_dispatcher(dedup_capacity: usize, store: Option<Arc<RedisStore>>) -> Dispatcher {
     let printer = Printer::start();
-    Dispatcher::new()
-        .dedup_capacity(dedup_capacity)
-        .fallback(move |event: EventEnvelope| {
-            let printed = printer.print(one_line(event.raw));
-            async move { printed }
-        })
+    let dispatcher = Dispatcher::new().dedup_capacity(dedup_capacity);
+    let dispatcher = match store {
+        Some(store) => dispatcher.shared_claims(store),
+        None => dispatcher,
+    };
+    dispatcher.fallback(move |event: EventEnvelope| {
+        let printed = printer.print(one_line(event.raw));
+        async move { printed }
+    })
 }
 
 /// The body with its line breaks turned into spaces, in place: both are ASCII, so this works on the

@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -101,7 +102,7 @@ fn dedup_memory_is_bounded_by_capacity() {
         vec![1, 2, 3, 4],
         "a was evicted by c"
     );
-    assert_eq!(dispatcher.recent().len(), 2);
+    assert_eq!(dispatcher.remembered(), 2);
 }
 
 #[test]
@@ -209,4 +210,234 @@ fn malformed_and_challenge_bodies_are_not_dispatched() {
         block_on(dispatcher.dispatch(br#"{"type":"url_verification","challenge":"c"}"#)),
         Err(DispatchError::NotAnEvent)
     ));
+}
+
+/// A claim store as the replicas share it, held in memory, that can be made to fail.
+#[derive(Default)]
+struct SharedStore {
+    held: Mutex<HashMap<String, String>>,
+    failing: std::sync::atomic::AtomicBool,
+    /// Claims are taken, but answered with an error (a write whose answer timed out).
+    answers_lost: std::sync::atomic::AtomicBool,
+    asked: AtomicUsize,
+    released: AtomicUsize,
+}
+
+impl SharedStore {
+    fn fail(&self, failing: bool) {
+        self.failing.store(failing, Ordering::SeqCst);
+    }
+}
+
+impl ClaimStore for SharedStore {
+    fn claim<'a>(
+        &'a self,
+        id: &'a str,
+        token: &'a str,
+        _ttl: Duration,
+    ) -> crate::store::StoreFuture<'a, bool> {
+        self.asked.fetch_add(1, Ordering::SeqCst);
+        let result = if self.failing.load(Ordering::SeqCst) {
+            Err("store down".into())
+        } else {
+            let mut held = self.held.lock().unwrap();
+            let taken = match held.entry(id.to_owned()) {
+                std::collections::hash_map::Entry::Occupied(_) => false,
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(token.to_owned());
+                    true
+                }
+            };
+            if self.answers_lost.load(Ordering::SeqCst) {
+                Err("no answer in time".into())
+            } else {
+                Ok(taken)
+            }
+        };
+        Box::pin(std::future::ready(result))
+    }
+
+    fn release(&self, id: &str, token: &str) -> crate::store::StoreFuture<'static, ()> {
+        self.released.fetch_add(1, Ordering::SeqCst);
+        let mut held = self.held.lock().unwrap();
+        if held.get(id).is_some_and(|holder| holder == token) {
+            held.remove(id);
+        }
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+/// Two replicas sharing `store`, each counting its handler's calls; `fail_first` makes the first
+/// call of each fail.
+fn replicas(store: &Arc<SharedStore>, fail_first: bool) -> [(Dispatcher, Arc<AtomicUsize>); 2] {
+    std::array::from_fn(|_| {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&calls);
+        let dispatcher = Dispatcher::new()
+            .shared_claims(Arc::clone(store) as Arc<dyn ClaimStore>)
+            .on(move |_: Ping| {
+                let first = counter.fetch_add(1, Ordering::SeqCst) == 0;
+                async move {
+                    if fail_first && first {
+                        Err("database down".into())
+                    } else {
+                        Ok(())
+                    }
+                }
+            });
+        (dispatcher, calls)
+    })
+}
+
+#[test]
+fn replicas_sharing_claims_hand_an_event_to_one_handler() {
+    let store = Arc::new(SharedStore::default());
+    let [(a, a_calls), (b, b_calls)] = replicas(&store, false);
+    let body = ping("e1", 1);
+    assert!(matches!(
+        block_on(a.dispatch(body.as_bytes())),
+        Ok(Dispatched::Handled(_))
+    ));
+    assert!(matches!(
+        block_on(b.dispatch(body.as_bytes())),
+        Ok(Dispatched::Duplicate(_))
+    ));
+    assert_eq!(
+        (
+            a_calls.load(Ordering::SeqCst),
+            b_calls.load(Ordering::SeqCst)
+        ),
+        (1, 0)
+    );
+    assert_eq!(b.remembered(), 0, "held by a: b forgets the id");
+    assert!(format!("{a:?}").contains("shared_claims: true"));
+}
+
+#[test]
+fn a_failing_handler_releases_the_shared_claim_for_the_retry_elsewhere() {
+    let store = Arc::new(SharedStore::default());
+    let [(a, a_calls), (b, b_calls)] = replicas(&store, true);
+    let body = ping("e1", 1);
+    assert!(matches!(
+        block_on(a.dispatch(body.as_bytes())),
+        Err(DispatchError::Handler { .. })
+    ));
+    assert_eq!(store.released.load(Ordering::SeqCst), 1);
+    // b's first call fails too (`fail_first`): the platform retries again, to a.
+    assert!(block_on(b.dispatch(body.as_bytes())).is_err());
+    assert!(matches!(
+        block_on(a.dispatch(body.as_bytes())),
+        Ok(Dispatched::Handled(_))
+    ));
+    assert!(matches!(
+        block_on(b.dispatch(body.as_bytes())),
+        Ok(Dispatched::Duplicate(_))
+    ));
+    assert_eq!(a_calls.load(Ordering::SeqCst), 2);
+    assert_eq!(b_calls.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn a_failing_store_leaves_claims_to_each_process_until_it_answers() {
+    let store = Arc::new(SharedStore::default());
+    let [(a, a_calls), (b, b_calls)] = replicas(&store, false);
+    store.fail(true);
+    let during = ping("during", 1);
+    for _ in 0..2 {
+        assert!(block_on(a.dispatch(during.as_bytes())).is_ok());
+    }
+    assert!(matches!(
+        block_on(b.dispatch(during.as_bytes())),
+        Ok(Dispatched::Handled(_))
+    ));
+    assert_eq!(
+        (
+            a_calls.load(Ordering::SeqCst),
+            b_calls.load(Ordering::SeqCst)
+        ),
+        (1, 1),
+        "each process deduplicates alone"
+    );
+    store.fail(false);
+    let after = ping("after", 2);
+    assert!(matches!(
+        block_on(b.dispatch(after.as_bytes())),
+        Ok(Dispatched::Handled(_))
+    ));
+    assert!(matches!(
+        block_on(a.dispatch(after.as_bytes())),
+        Ok(Dispatched::Duplicate(_))
+    ));
+}
+
+#[test]
+fn a_delivery_dropped_midway_releases_its_shared_claim() {
+    let store = Arc::new(SharedStore::default());
+    let dispatcher = Dispatcher::new()
+        .shared_claims(Arc::clone(&store) as Arc<dyn ClaimStore>)
+        .on(|_: Ping| std::future::pending::<HandlerResult>());
+    let body = ping("e1", 1);
+    {
+        let mut context = Context::from_waker(Waker::noop());
+        let mut first = std::pin::pin!(dispatcher.dispatch(body.as_bytes()));
+        assert!(first.as_mut().poll(&mut context).is_pending());
+        assert_eq!(store.held.lock().unwrap().len(), 1);
+    }
+    assert_eq!(store.released.load(Ordering::SeqCst), 1);
+    assert!(store.held.lock().unwrap().is_empty());
+    assert_eq!(dispatcher.remembered(), 0);
+}
+
+#[test]
+fn an_expired_claim_is_handled_again() {
+    let (dispatcher, seen) = recording_dispatcher();
+    let dispatcher = dispatcher.claim_ttl(Duration::ZERO);
+    let body = ping("e1", 1);
+    for _ in 0..2 {
+        assert!(matches!(
+            block_on(dispatcher.dispatch(body.as_bytes())),
+            Ok(Dispatched::Handled(_))
+        ));
+    }
+    assert_eq!(*seen.lock().unwrap(), vec![1, 1]);
+}
+
+#[test]
+fn deduplication_off_asks_no_store() {
+    let store = Arc::new(SharedStore::default());
+    let (dispatcher, seen) = recording_dispatcher();
+    let dispatcher = dispatcher
+        .dedup_capacity(0)
+        .shared_claims(Arc::clone(&store) as Arc<dyn ClaimStore>);
+    let body = ping("e1", 1);
+    for _ in 0..2 {
+        block_on(dispatcher.dispatch(body.as_bytes())).unwrap();
+    }
+    assert_eq!(*seen.lock().unwrap(), vec![1, 1]);
+    assert_eq!(store.asked.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn a_claim_whose_answer_was_lost_is_released_when_the_handler_fails() {
+    let store = Arc::new(SharedStore::default());
+    let [(a, a_calls), (b, b_calls)] = replicas(&store, true);
+    store.answers_lost.store(true, Ordering::SeqCst);
+    let body = ping("e1", 1);
+    assert!(
+        block_on(a.dispatch(body.as_bytes())).is_err(),
+        "a's handler fails"
+    );
+    assert!(
+        store.held.lock().unwrap().is_empty(),
+        "released all the same"
+    );
+    store.answers_lost.store(false, Ordering::SeqCst);
+    // b's first call fails too; its retry, back at b, runs.
+    assert!(block_on(b.dispatch(body.as_bytes())).is_err());
+    assert!(matches!(
+        block_on(b.dispatch(body.as_bytes())),
+        Ok(Dispatched::Handled(_))
+    ));
+    assert_eq!(a_calls.load(Ordering::SeqCst), 1);
+    assert_eq!(b_calls.load(Ordering::SeqCst), 2);
 }

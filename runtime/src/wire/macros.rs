@@ -1,8 +1,9 @@
 //! The macros generated code calls, one per declaration, so that a generated module reads as its
 //! declarations and doc comments while the wire behaviour is written (and tested) once, here.
 //!
-//! Each macro takes the declared item's name and, in Rust's own struct-literal syntax, what it needs
-//! to know about the item (`Name { field, r#type: "type" }`), so that the call formats like code.
+//! Each macro takes the declared item's name (an enum's followed by the name of the enum of its
+//! listed values) and, in Rust's own struct-literal syntax, what it needs to know about the item
+//! (`Name { field, r#type: "type" }`), so that the call formats like code.
 
 /// Gives a generated struct (every listed field an `Option`, plus `extra`) its wire behaviour:
 /// `Serialize` and `Deserialize` through [`Object`](crate::wire::Object). Fields are listed by
@@ -140,8 +141,9 @@ macro_rules! __wire_name {
     };
 }
 
-/// Gives a generated integer enum (its listed variants plus `Unlisted(UnlistedValue<i64>)`) its
-/// value, label, conversions, `Display` and serde, from `Variant: (value, "label")` entries.
+/// Gives a generated integer enum (its listed variants plus `Unlisted(UnlistedValue<i64>)`) and
+/// the enum of its listed values (the same variants, without `Unlisted`) their value, label,
+/// conversions, `Display` and serde, from `Variant: (value, "label")` entries.
 ///
 /// ```
 /// # use lark_runtime::wire;
@@ -151,17 +153,29 @@ macro_rules! __wire_name {
 ///     Enabled,
 ///     Unlisted(wire::UnlistedValue<i64>),
 /// }
-/// wire::integer_enum!(AppStatus { Disabled: (0, "停用状态"), Enabled: (1, "启用状态") });
+/// #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// pub enum AppStatusListed {
+///     Disabled,
+///     Enabled,
+/// }
+/// wire::integer_enum!(AppStatus, AppStatusListed {
+///     Disabled: (0, "停用状态"),
+///     Enabled: (1, "启用状态"),
+/// });
 ///
 /// assert_eq!(AppStatus::from(1), AppStatus::Enabled);
 /// assert_eq!(serde_json::from_str::<AppStatus>("3")?.value(), 3);
-/// assert_eq!(AppStatus::Disabled.label(), Some("停用状态"));
+/// // A listed value's label is a `&'static str`; only an unlisted value has none.
+/// assert_eq!(AppStatusListed::Disabled.label(), "停用状态");
+/// assert_eq!(AppStatus::Enabled.listed(), Some(AppStatusListed::Enabled));
+/// assert_eq!(AppStatus::from(3).listed(), None);
+/// assert_eq!(AppStatus::from(AppStatusListed::Enabled).label(), Some("启用状态"));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __wire_integer_enum {
-    ($name:ident { $($variant:ident: ($value:literal, $label:literal)),* $(,)? }) => {
+    ($name:ident, $listed:ident { $($variant:ident: ($value:literal, $label:literal)),* $(,)? }) => {
         impl $name {
             /// The value on the wire.
             pub fn value(self) -> i64 {
@@ -171,11 +185,24 @@ macro_rules! __wire_integer_enum {
                 }
             }
 
-            /// The page's label of a listed value (`None` for an unlisted one).
-            pub fn label(&self) -> ::core::option::Option<&'static str> {
+            $crate::__wire_listed!($name, $listed { $($variant),* });
+        }
+
+        impl $listed {
+            /// The value on the wire.
+            pub fn value(self) -> i64 {
                 match self {
-                    $(Self::$variant => ::core::option::Option::Some($label),)*
-                    Self::Unlisted(_) => ::core::option::Option::None,
+                    $(Self::$variant => $value,)*
+                }
+            }
+
+            $crate::__wire_label!($($variant: $label),*);
+        }
+
+        impl ::core::convert::From<$listed> for $name {
+            fn from(listed: $listed) -> Self {
+                match listed {
+                    $($listed::$variant => Self::$variant,)*
                 }
             }
         }
@@ -224,8 +251,9 @@ macro_rules! __wire_integer_enum {
     };
 }
 
-/// Gives a generated string enum (its listed variants plus `Unlisted(UnlistedValue<String>)`) its
-/// value, label, conversions, `Display` and serde, from `Variant: ("value", "label")` entries.
+/// Gives a generated string enum (its listed variants plus `Unlisted(UnlistedValue<String>)`) and
+/// the enum of its listed values (the same variants, without `Unlisted`) their value, label,
+/// conversions, `Display` and serde, from `Variant: ("value", "label")` entries.
 ///
 /// ```
 /// # use lark_runtime::wire;
@@ -234,17 +262,25 @@ macro_rules! __wire_integer_enum {
 ///     Normal,
 ///     Unlisted(wire::UnlistedValue<String>),
 /// }
-/// wire::string_enum!(Level { Normal: ("normal", "普通权限") });
+/// #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// pub enum LevelListed {
+///     Normal,
+/// }
+/// wire::string_enum!(Level, LevelListed { Normal: ("normal", "普通权限") });
 ///
 /// assert_eq!(Level::from("normal"), Level::Normal);
 /// assert_eq!(serde_json::from_str::<Level>(r#""high""#)?.as_str(), "high");
 /// assert_eq!(String::from(Level::Normal), "normal");
+/// // A listed value's label is a `&'static str`; only an unlisted value has none.
+/// assert_eq!(LevelListed::Normal.label(), "普通权限");
+/// assert_eq!(Level::from("normal").listed().map(LevelListed::label), Some("普通权限"));
+/// assert_eq!(Level::from("high").label(), None);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __wire_string_enum {
-    ($name:ident { $($variant:ident: ($value:literal, $label:literal)),* $(,)? }) => {
+    ($name:ident, $listed:ident { $($variant:ident: ($value:literal, $label:literal)),* $(,)? }) => {
         impl $name {
             /// The value on the wire.
             pub fn as_str(&self) -> &str {
@@ -254,11 +290,24 @@ macro_rules! __wire_string_enum {
                 }
             }
 
-            /// The page's label of a listed value (`None` for an unlisted one).
-            pub fn label(&self) -> ::core::option::Option<&'static str> {
+            $crate::__wire_listed!($name, $listed { $($variant),* });
+        }
+
+        impl $listed {
+            /// The value on the wire.
+            pub fn as_str(self) -> &'static str {
                 match self {
-                    $(Self::$variant => ::core::option::Option::Some($label),)*
-                    Self::Unlisted(_) => ::core::option::Option::None,
+                    $(Self::$variant => $value,)*
+                }
+            }
+
+            $crate::__wire_label!($($variant: $label),*);
+        }
+
+        impl ::core::convert::From<$listed> for $name {
+            fn from(listed: $listed) -> Self {
+                match listed {
+                    $($listed::$variant => Self::$variant,)*
                 }
             }
         }
@@ -319,8 +368,64 @@ macro_rules! __wire_string_enum {
     };
 }
 
-/// Gives a generated bit set (declared with [`bitflags!`](crate::wire::bitflags)) its `Display`
-/// and serde: written as the integer, read keeping unknown bits (`from_bits_retain`).
+/// The methods of an enum that lead to its listed values, and the conversion back.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wire_listed {
+    ($name:ident, $listed:ident { $($variant:ident),* }) => {
+        /// The listed value, whose `label()` is the page's label; `None` for an unlisted value.
+        pub fn listed(&self) -> ::core::option::Option<$listed> {
+            match self {
+                $(Self::$variant => ::core::option::Option::Some($listed::$variant),)*
+                Self::Unlisted(_) => ::core::option::Option::None,
+            }
+        }
+
+        /// The page's label of a listed value, `None` for an unlisted one: `listed()` then
+        /// `label()`, for a value that may be either.
+        pub fn label(&self) -> ::core::option::Option<&'static str> {
+            self.listed().map($listed::label)
+        }
+    };
+}
+
+/// The label method of an enum of listed values.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wire_label {
+    ($($variant:ident: $label:literal),*) => {
+        /// The page's label of the value.
+        pub fn label(self) -> &'static str {
+            match self {
+                $(Self::$variant => $label,)*
+            }
+        }
+    };
+}
+
+/// Gives a generated bit set (declared with [`bitflags!`](crate::wire::bitflags), its listed bits
+/// only) its `Display` and serde: written as the integer, read keeping unknown bits
+/// (`from_bits_retain`). So `all()` and `from_bits` know the listed bits only, as `bitflags`
+/// documents, while a value with other bits decodes and re-encodes whole.
+///
+/// ```
+/// # use lark_runtime::wire;
+/// wire::bitflags! {
+///     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///     pub struct Mode: u64 {
+///         const SIDEBAR = 1;
+///         const PC = 2;
+///     }
+/// }
+/// wire::flags!(Mode);
+///
+/// assert_eq!(Mode::all().bits(), 3);
+/// assert_eq!(Mode::from_bits(64), None);
+/// let mode: Mode = serde_json::from_str("65")?;
+/// assert_eq!(mode, Mode::SIDEBAR | Mode::from_bits_retain(64));
+/// assert_eq!(serde_json::to_string(&mode)?, "65");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __wire_flags {

@@ -12,6 +12,10 @@ use tokio::net::TcpStream;
 
 pub const SEED_TYPE: &str = "application.application.app_version.publish_apply_v6";
 
+/// A real `redis-server` for the tests of replicas sharing claims and tokens.
+#[cfg(feature = "redis")]
+pub mod redis;
+
 /// The vectors written by `tests/conformance/gen_vectors.mjs`.
 #[derive(Debug, Deserialize)]
 pub struct Vector {
@@ -135,4 +139,11 @@ async fn exchange(
         .map(|(_, body)| body.to_owned())
         .unwrap_or_default();
     (status, body)
+}
+
+/// A schema 2.0 event of type `im.message.receive_v1` with this id and verification token.
+pub fn event_with_id(event_id: &str, token: &str) -> String {
+    format!(
+        r#"{{"schema":"2.0","header":{{"event_id":"{event_id}","event_type":"im.message.receive_v1","token":"{token}"}},"event":{{"n":1}}}}"#
+    )
 }

@@ -8,6 +8,7 @@ use super::model::{Cell, EnumItem, Permission, Rules};
 const ENUM_MARKERS: [&str; 2] = ["可选值有", "可能值有"];
 const RULES_MARKER: &str = "数据校验规则";
 const PERMISSION_MARKER: &str = "字段权限要求";
+const EXAMPLE_MARKER: &str = "示例值";
 /// Tags some renderings glue to a permission label: which app types it applies to.
 const APP_TYPE_TAGS: [&str; 3] = ["仅自建应用", "仅商店应用", "自建应用商店应用"];
 
@@ -16,6 +17,7 @@ enum Section {
     Enum,
     Rules,
     Permission,
+    Example,
 }
 
 /// Parses a cell in plain form. `Err` carries a message for a list that cannot be read.
@@ -41,6 +43,7 @@ pub fn parse_cell_with_items(text: &str, items: Vec<EnumItem>) -> Result<Cell, S
             Section::Enum => cell.enum_items.extend(parse_enum_list(&body)?),
             Section::Rules => merge_rules(&mut cell.rules, parse_rules(&body)),
             Section::Permission => cell.permissions.extend(parse_permissions(&body)),
+            Section::Example => cell.example = cell.example.take().or_else(|| example_value(&body)),
         }
     }
     if !items.is_empty() {
@@ -97,6 +100,7 @@ impl<'t> Markers<'t> {
         let words = ENUM_MARKERS.iter().map(|m| (*m, Section::Enum)).chain([
             (RULES_MARKER, Section::Rules),
             (PERMISSION_MARKER, Section::Permission),
+            (EXAMPLE_MARKER, Section::Example),
         ]);
         let next = words
             .map(|(word, section)| (word, section, find_marker(text, word, 0)))
@@ -173,6 +177,14 @@ fn split_sections(text: &str) -> Sections {
         }
     }
     Sections { prose, parts }
+}
+
+/// The example value of a `示例值` section: its first non-empty line, bold and backticks removed.
+fn example_value(body: &str) -> Option<String> {
+    let line = body.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let value = unescape(line.trim_matches('*').trim()).replace('`', "");
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
 }
 
 /// Trims every line, drops empty ones, unescapes markdown; `None` for nothing or `-`.

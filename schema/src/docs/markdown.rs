@@ -25,6 +25,8 @@ pub fn parse(text: &str, api: bool, ctx: &mut Ctx) -> Result<RawPage, Located> {
         event: event_meta(&key_value_rows(&lines)),
         body,
         request,
+        path: None,
+        query: None,
     })
 }
 

@@ -1,5 +1,6 @@
 //! Documentation pages → doc model. One module per rendering; `tree` rebuilds nesting.
 
+mod api;
 mod cell;
 mod common;
 mod detect;
@@ -86,10 +87,54 @@ pub fn parse_bytes(file_name: &str, bytes: &[u8], options: Options) -> Result<Pa
 /// Parses a page's text.
 pub fn parse_str(file_name: &str, text: &str, options: Options) -> Result<Parsed, DocError> {
     let mut ctx = Ctx::new(file_name, options);
-    let page = parse_in(file_name, text, &mut ctx).map_err(|e| e.in_file(file_name))?;
+    let page = match parse_in(file_name, text, &mut ctx) {
+        Ok(page) => page,
+        Err(error) => match untyped_api_page(file_name, text, &error) {
+            Some(page) => {
+                ctx.warn(
+                    error.line,
+                    format!(
+                        "{}; the API's request and response bodies are read as untyped JSON",
+                        error.message
+                    ),
+                );
+                page
+            }
+            None => return Err(error.in_file(file_name)),
+        },
+    };
     Ok(Parsed {
         page,
         warnings: ctx.warnings,
+    })
+}
+
+/// A server API page whose tables cannot be read, as its request line alone: the API is still
+/// callable, with untyped bodies. `None` for a page that is no API page or whose error is not in its
+/// tables (a nesting limit, a binary file).
+fn untyped_api_page(file_name: &str, text: &str, error: &Located) -> Option<Page> {
+    if error.message.starts_with("nesting deeper than") {
+        return None;
+    }
+    let mut api = section::api_meta(text)?;
+    api.path.as_ref()?;
+    api::details(text, &mut api);
+    let lines: Vec<&str> = text.lines().collect();
+    let (fm_title, update_time, body_start) = common::front_matter(&lines);
+    let (heading_title, description) = source::title_and_description(&lines[body_start..]);
+    Some(Page {
+        file_name: file_name.to_string(),
+        rendering: detect::detect(text).unwrap_or(Rendering::Source),
+        title: fm_title.or(heading_title),
+        description,
+        update_time,
+        event: None,
+        api: Some(api),
+        fields: Vec::new(),
+        example: None,
+        request: None,
+        path_parameters: None,
+        query_parameters: None,
     })
 }
 
@@ -105,15 +150,23 @@ fn parse_in(file_name: &str, text: &str, ctx: &mut Ctx) -> Result<Page, Located>
             "not a text page: NUL byte (binary file?)",
         ));
     }
-    let rendering = detect::detect(text).ok_or_else(|| {
-        Located::new(
-            1,
-            1,
-            "no field table of a known rendering (source, markdown, text or flat) found",
-        )
-    })?;
-    let api = section::api_meta(text);
+    let api = section::api_meta(text).map(|mut meta| {
+        api::details(text, &mut meta);
+        meta
+    });
     let is_api = api.is_some();
+    let rendering = match (detect::detect(text), is_api) {
+        (Some(rendering), _) => rendering,
+        // An API page is its request line even when no table of it can be read.
+        (None, true) => Rendering::Source,
+        (None, false) => {
+            return Err(Located::new(
+                1,
+                1,
+                "no field table of a known rendering (source, markdown, text or flat) found",
+            ))
+        }
+    };
     let raw = match rendering {
         Rendering::Source => source::parse(text, is_api, ctx)?,
         Rendering::Markdown => markdown::parse(text, is_api, ctx)?,
@@ -121,21 +174,26 @@ fn parse_in(file_name: &str, text: &str, ctx: &mut Ctx) -> Result<Page, Located>
         Rendering::Flat => flat::parse(text, is_api, ctx)?,
     };
     if raw.body.rows.is_empty() {
-        let what = if is_api {
-            "no response body table (`响应体`) with rows"
-        } else {
-            "the field table has no rows"
-        };
-        return Err(Located::new(1, 1, what));
+        if !is_api {
+            return Err(Located::new(1, 1, "the field table has no rows"));
+        }
+        ctx.warn(
+            1,
+            "no response body table (`响应体`) with rows in the doc source form: the response is \
+             read as untyped JSON",
+        );
     }
     let fields = tree::build(raw.body.rows, raw.body.example.as_ref(), ctx)?;
-    let request = match raw.request {
-        Some(body) if !body.rows.is_empty() => Some(Body {
+    let body = |raw: Option<raw::RawBody>, ctx: &mut Ctx| match raw {
+        Some(body) if !body.rows.is_empty() => Ok::<_, Located>(Some(Body {
             fields: tree::build(body.rows, body.example.as_ref(), ctx)?,
             example: body.example,
-        }),
-        _ => None,
+        })),
+        _ => Ok(None),
     };
+    let request = body(raw.request, ctx)?;
+    let path_parameters = body(raw.path, ctx)?;
+    let query_parameters = body(raw.query, ctx)?;
     Ok(Page {
         file_name: file_name.to_string(),
         rendering: raw.rendering,
@@ -147,5 +205,7 @@ fn parse_in(file_name: &str, text: &str, ctx: &mut Ctx) -> Result<Page, Located>
         fields,
         example: raw.body.example,
         request,
+        path_parameters,
+        query_parameters,
     })
 }

@@ -42,6 +42,10 @@ pub struct Page {
     pub example: Option<Value>,
     /// An API page's request body, when it lists one.
     pub request: Option<Body>,
+    /// An API page's path parameters (`路径参数`), when it lists them.
+    pub path_parameters: Option<Body>,
+    /// An API page's query parameters (`查询参数`), when it lists them.
+    pub query_parameters: Option<Body>,
 }
 
 /// A body other than the page's main one: its fields and example.
@@ -51,13 +55,47 @@ pub struct Body {
     pub example: Option<Value>,
 }
 
-/// The request line of a server API page.
+/// The request line of a server API page and what the page says around it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApiMeta {
     /// `GET`, `POST`, …
     pub method: Option<String>,
     /// The URL path, e.g. `/open-apis/im/v1/messages` (path parameters as `:name`).
     pub path: Option<String>,
+    /// How the official SDKs name the API, from the page's API explorer link.
+    pub sdk: Option<SdkName>,
+    /// The rate-limit tier as the page writes it (`1000 次/分钟、50 次/秒`, `特殊频控`).
+    pub rate_limit: Option<String>,
+    pub app_types: Vec<String>,
+    /// The access tokens the page accepts: `tenant_access_token`, `user_access_token`,
+    /// `app_access_token`, in page order.
+    pub tokens: Vec<String>,
+    pub permissions: Vec<Permission>,
+    pub field_permissions: Vec<Permission>,
+    /// The request's `Content-Type` without parameters (`application/json`, `multipart/form-data`).
+    pub content_type: Option<String>,
+    /// The page's error-code table.
+    pub errors: Vec<ErrorCode>,
+}
+
+/// An API's name in the official SDKs: `application` `v6` `application.app_version` `patch`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SdkName {
+    pub project: String,
+    pub version: String,
+    pub resource: String,
+    pub method: String,
+}
+
+/// One row of an API page's error-code table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorCode {
+    /// The HTTP status, when the row gives a number.
+    pub status: Option<u16>,
+    pub code: i64,
+    pub message: String,
+    /// `排查建议`, when the row has one.
+    pub advice: Option<String>,
 }
 
 /// The event table of a page.
@@ -104,6 +142,8 @@ pub struct Cell {
     pub bit_flags: bool,
     pub rules: Rules,
     pub permissions: Vec<Permission>,
+    /// `示例值`, as written (quotes around a string kept).
+    pub example: Option<String>,
 }
 
 /// One listed value.

@@ -43,6 +43,10 @@ pub struct RawPage {
     pub body: RawBody,
     /// An API page's request body.
     pub request: Option<RawBody>,
+    /// An API page's path parameters.
+    pub path: Option<RawBody>,
+    /// An API page's query parameters.
+    pub query: Option<RawBody>,
 }
 
 /// One body table's rows and the example after it.

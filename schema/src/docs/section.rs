@@ -11,7 +11,11 @@ pub enum Role {
     Request,
     /// An API response body (`响应体`).
     Response,
-    /// Headers, path or query parameters: not a body.
+    /// Path parameters (`路径参数`).
+    Path,
+    /// Query parameters (`查询参数`).
+    Query,
+    /// Headers and other parameter tables: not a body.
     Parameters,
 }
 
@@ -22,6 +26,10 @@ pub fn role_of(heading: &str) -> Role {
         Role::Response
     } else if h.contains("请求体") {
         Role::Request
+    } else if h.starts_with("路径参数") {
+        Role::Path
+    } else if h.starts_with("查询参数") {
+        Role::Query
     } else if ["请求头", "路径参数", "查询参数", "请求参数", "参数"]
         .iter()
         .any(|p| h.starts_with(p))
@@ -76,7 +84,11 @@ pub fn api_meta(text: &str) -> Option<ApiMeta> {
             .find(|w| ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(w))
             .map(str::to_string)
     });
-    (path.is_some() || method.is_some()).then_some(ApiMeta { method, path })
+    (path.is_some() || method.is_some()).then(|| ApiMeta {
+        method,
+        path,
+        ..ApiMeta::default()
+    })
 }
 
 #[cfg(test)]
@@ -87,7 +99,7 @@ mod tests {
     fn roles_from_headings() {
         assert_eq!(role_of("### 响应体"), Role::Response);
         assert_eq!(role_of("### 请求体"), Role::Request);
-        assert_eq!(role_of("### 查询参数"), Role::Parameters);
+        assert_eq!(role_of("### 查询参数"), Role::Query);
         assert_eq!(role_of("## 事件体"), Role::Body);
         let lines = [
             "| a | b |",
@@ -98,7 +110,7 @@ mod tests {
         ];
         assert_eq!(
             roles_at(&lines, &[0, 2, 4]),
-            [Role::Body, Role::Parameters, Role::Response]
+            [Role::Body, Role::Path, Role::Response]
         );
     }
 
@@ -110,7 +122,8 @@ mod tests {
             api_meta(md),
             Some(ApiMeta {
                 method: Some("POST".into()),
-                path: Some("/open-apis/im/v1/messages".into())
+                path: Some("/open-apis/im/v1/messages".into()),
+                ..ApiMeta::default()
             })
         );
         assert_eq!(
@@ -128,6 +141,10 @@ pub struct Picked {
     pub main: Option<usize>,
     /// An API page's request body.
     pub request: Option<usize>,
+    /// An API page's path parameters.
+    pub path: Option<usize>,
+    /// An API page's query parameters.
+    pub query: Option<usize>,
     /// Further body tables, not read (reported as warnings).
     pub further: Vec<usize>,
 }
@@ -136,28 +153,42 @@ impl Picked {
     /// Picks from the tables' roles; `api` says whether the page documents a server API.
     pub fn from_roles(roles: &[Role], api: bool) -> Picked {
         let first = |role: Role| roles.iter().position(|&r| r == role);
-        let (main, request) = if api {
-            (first(Role::Response), first(Role::Request))
+        let (main, request, path, query) = if api {
+            (
+                first(Role::Response),
+                first(Role::Request),
+                first(Role::Path),
+                first(Role::Query),
+            )
         } else {
-            (first(Role::Body), None)
+            (first(Role::Body), None, None, None)
         };
+        let picked = [main, request, path, query];
         let further = roles
             .iter()
             .enumerate()
-            .filter(|&(i, &r)| r != Role::Parameters && Some(i) != main && Some(i) != request)
-            .filter(|&(_, &r)| !api || r != Role::Body)
+            .filter(|&(i, _)| !picked.contains(&Some(i)))
+            .filter(|&(_, &r)| {
+                if api {
+                    matches!(r, Role::Response | Role::Request)
+                } else {
+                    !matches!(r, Role::Parameters | Role::Path | Role::Query)
+                }
+            })
             .map(|(i, _)| i)
             .collect();
         Picked {
             main,
             request,
+            path,
+            query,
             further,
         }
     }
 
     /// The index of the next picked table after table `i` (examples are looked for before it).
     pub fn next_after(&self, i: usize) -> Option<usize> {
-        [self.main, self.request]
+        [self.main, self.request, self.path, self.query]
             .into_iter()
             .flatten()
             .filter(|&j| j > i)

@@ -30,16 +30,22 @@ pub fn parse(text: &str, api: bool, ctx: &mut Ctx) -> Result<RawPage, Located> {
             "a further body table: only the first table of a page is read",
         );
     }
-    let read = |i: Option<usize>, ctx: &mut Ctx| -> Result<Option<RawBody>, Located> {
+    // A body table is followed by its example; a parameter table has none.
+    let read = |i: Option<usize>, with_example: bool, ctx: &mut Ctx| {
         let Some(i) = i else { return Ok(None) };
         let (open, close) = tables[i];
         let rows = parse_rows(text, open, close, &index)?;
         let limit = picked.next_after(i).map_or(text.len(), |j| tables[j].0);
-        let example = find_example(&text[..limit], close, &index, ctx)?;
-        Ok(Some(RawBody { rows, example }))
+        let example = match with_example {
+            true => find_example(&text[..limit], close, &index, ctx)?,
+            false => None,
+        };
+        Ok::<_, Located>(Some(RawBody { rows, example }))
     };
-    let body = read(picked.main, ctx)?.unwrap_or_default();
-    let request = read(picked.request, ctx)?;
+    let body = read(picked.main, true, ctx)?.unwrap_or_default();
+    let request = read(picked.request, true, ctx)?;
+    let path = read(picked.path, false, ctx)?;
+    let query = read(picked.query, false, ctx)?;
     Ok(RawPage {
         rendering: Rendering::Source,
         title: fm_title.or(heading_title),
@@ -48,6 +54,8 @@ pub fn parse(text: &str, api: bool, ctx: &mut Ctx) -> Result<RawPage, Located> {
         event: event_table(text, &lines),
         body,
         request,
+        path,
+        query,
     })
 }
 
