@@ -157,8 +157,8 @@ fn lib(layout: &Layout) -> TokenStream {
     };
     quote! {
         #(#lines)*
-        pub use lark_runtime::{api, wire};
         pub use lark_runtime::api::{CallOptions, Client, Error};
+        pub use lark_runtime::{api, wire};
         #[rustfmt::skip]
         pub mod catalog;
         #[rustfmt::skip]
