@@ -137,7 +137,7 @@ fn distinct_names(pages: Vec<ApiPage<'_>>) -> Vec<ApiPage<'_>> {
     }
     let mut out = Vec::new();
     for (_, mut group) in by_path {
-        group.sort_by(|a, b| endpoint(a).cmp(&endpoint(b)));
+        group.sort_by_key(endpoint);
         let first = group.first().map(endpoint);
         for mut page in group {
             if Some(endpoint(&page)) != first {

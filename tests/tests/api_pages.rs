@@ -229,10 +229,9 @@ async fn answer(State(server): State<Arc<Server>>, request: Request) -> Response
             .or_default()
             .extend(problems);
     }
-    if page.name.ends_with("download") || page.url.ends_with("/download") {
-        if page.response_example.is_none() {
-            return (StatusCode::OK, Bytes::from_static(b"file bytes")).into_response();
-        }
+    let download = page.name.ends_with("download") || page.url.ends_with("/download");
+    if download && page.response_example.is_none() {
+        return (StatusCode::OK, Bytes::from_static(b"file bytes")).into_response();
     }
     let reply = match &page.response_example {
         Some(example) if example["code"] == 0 => example.clone(),
