@@ -148,7 +148,7 @@ fn texts<T: Serialize + ?Sized>(what: &str, value: &T) -> Result<Option<Vec<Stri
     })
 }
 
-/// What the [`endpoint!`](crate::api::endpoint) and [`form!`](crate::api::form) expansions call.
+/// What the `endpoint!` and `form!` expansions call.
 #[doc(hidden)]
 pub mod __private {
     use super::*;
