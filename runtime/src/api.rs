@@ -12,9 +12,13 @@
 //! unexpected is an [`Error`], never a panic. Network errors and HTTP 5xx are retried with
 //! jittered backoff for idempotent requests, and rate limits (HTTP 429, or 400 with code
 //! 99991400) after the `x-ogw-ratelimit-reset` wait, a bounded number of times ([`RetryPolicy`]).
-//! Paginated APIs are a [`Stream`](futures_util::Stream) of items ([`Client::paginate`]),
-//! downloads a stream of chunks ([`Client::download`]). Each call runs in a `lark_api` tracing
-//! span that records its HTTP status and log id.
+//! With [`ClientBuilder::pacing`], calls also wait for room under the rate limits their APIs
+//! document ([`RateLimit`]). Paginated APIs are a [`Stream`](futures_util::Stream) of items
+//! ([`Client::paginate`]), downloads a stream of chunks ([`Client::download`]). Each call runs in
+//! a `lark_api` tracing span that records its HTTP status and log id.
+//!
+//! User access tokens come from the platform's OAuth flow: [`Client::authorize_url`], then
+//! [`Client::exchange_code`] and [`Client::refresh_user_token`] (see [`UserToken`]).
 //!
 //! The base URL is Feishu's or Lark's; any other host is refused unless allowed explicitly, so
 //! that tokens cannot leak.
@@ -38,6 +42,8 @@ mod config;
 mod download;
 mod endpoint;
 mod error;
+mod oauth;
+mod pacing;
 mod page;
 mod path;
 mod reply;
@@ -59,6 +65,8 @@ pub use error::{
     ApiError, Error, ErrorDetail, FieldViolation, PermissionViolation, CODES_TOKEN_INVALID,
     CODE_RATE_LIMITED,
 };
+pub use oauth::UserToken;
+pub use pacing::RateLimit;
 pub use reply::Response;
 pub use request::{CallOptions, Multipart, Request, TokenType};
 pub use reqwest::Method;

@@ -231,6 +231,23 @@ async fn a_token_within_the_refresh_margin_is_fetched_again() {
 }
 
 #[tokio::test]
+async fn an_expiry_out_of_range_is_an_unexpected_answer_not_a_panic() {
+    bounded(async {
+        let hits = Hits::default();
+        let platform = Platform::start(echo_api(&hits, 1)).await;
+        platform.counters.expire.store(usize::MAX, Ordering::SeqCst);
+        let error = platform
+            .client()
+            .tenant_access_token(None)
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Unexpected { .. }), "{error:?}");
+        assert!(error.to_string().contains("out of range"), "{error}");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn refused_credentials_are_a_token_error_with_the_platform_code() {
     bounded(async {
         let platform = Platform::start(Router::new()).await;

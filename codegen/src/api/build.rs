@@ -28,6 +28,9 @@ pub struct ApiDef {
     pub url: String,
     /// `Tenant`, `User`, `App`: the `TokenType`s the API accepts, in the page's order.
     pub tokens: Vec<&'static str>,
+    /// The rate limits the page documents, in its order; none when it documents none it states
+    /// as numbers (`特殊频控`).
+    pub rate_limits: Vec<Rate>,
     pub path_params: Vec<Field>,
     pub query: Vec<Param>,
     pub body: BodyKind,
@@ -35,6 +38,32 @@ pub struct ApiDef {
     pub types: Vec<TypeDef>,
     /// The page's example values of the parameters and its example bodies, for tests.
     pub examples: Examples,
+}
+
+/// One documented rate limit: `calls` per `per`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub calls: u32,
+    pub per: Per,
+}
+
+/// The period of a [`Rate`], named as the runtime's `endpoint!` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Per {
+    Second,
+    Minute,
+    Hour,
+}
+
+impl Per {
+    /// `second`, `minute`, `hour`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Self::Second => "second",
+            Self::Minute => "minute",
+            Self::Hour => "hour",
+        }
+    }
 }
 
 /// A query parameter.
@@ -150,6 +179,11 @@ pub fn api(
         http_method,
         url,
         tokens: api.tokens.iter().filter_map(|t| token(t)).collect(),
+        rate_limits: api
+            .rate_limit
+            .as_deref()
+            .map(rate_limits)
+            .unwrap_or_default(),
         path_params,
         query,
         body,
@@ -262,6 +296,28 @@ fn token(name: &str) -> Option<&'static str> {
     }
 }
 
+/// The limits of a page's rate limit text, `1000 次/分钟、50 次/秒`: each `N 次/秒`, `N 次/分钟`
+/// or `N 次/小时`, separated by `、` or commas. Any other text (`特殊频控`, a part that does not
+/// read so) gives none: a call is better not paced than paced by a misread limit.
+pub fn rate_limits(text: &str) -> Vec<Rate> {
+    let parts = text.split(['、', ',', '，']).map(str::trim);
+    let rates: Option<Vec<Rate>> = parts.map(rate).collect();
+    rates.unwrap_or_default()
+}
+
+/// `N 次/秒`, spaces anywhere.
+fn rate(part: &str) -> Option<Rate> {
+    let (calls, unit) = part.split_once('次')?;
+    let calls: u32 = calls.trim().parse().ok().filter(|n| *n > 0)?;
+    let per = match unit.trim().strip_prefix('/')?.trim() {
+        "秒" => Per::Second,
+        "分钟" | "分" => Per::Minute,
+        "小时" => Per::Hour,
+        _ => return None,
+    };
+    Some(Rate { calls, per })
+}
+
 /// The module docs: title, description, the request line, rate limit, tokens, permissions, errors
 /// and provenance.
 fn module_docs(
@@ -324,4 +380,54 @@ fn module_docs(
 /// Text on one doc line, markdown-safe.
 fn single_line(text: &str) -> String {
     docs::text_lines(text).join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rates(text: &str) -> Vec<(u32, &'static str)> {
+        rate_limits(text)
+            .into_iter()
+            .map(|rate| (rate.calls, rate.per.keyword()))
+            .collect()
+    }
+
+    #[test]
+    fn reads_the_documented_tiers() {
+        assert_eq!(
+            rates("1000 次/分钟、50 次/秒"),
+            [(1000, "minute"), (50, "second")]
+        );
+        assert_eq!(rates("100 次/分钟"), [(100, "minute")]);
+        assert_eq!(rates("5 次/秒"), [(5, "second")]);
+        assert_eq!(rates("1 次/秒"), [(1, "second")]);
+        assert_eq!(rates("20次 / 小时"), [(20, "hour")]);
+        assert_eq!(
+            rates("10 次/秒, 600 次/分"),
+            [(10, "second"), (600, "minute")]
+        );
+        assert_eq!(
+            rates(" 3 次/秒，100 次/分钟 "),
+            [(3, "second"), (100, "minute")]
+        );
+    }
+
+    #[test]
+    fn anything_else_gives_no_limit() {
+        for text in [
+            "特殊频控",
+            "",
+            "1000 次/分钟、特殊频控",
+            "0 次/秒",
+            "-5 次/秒",
+            "5 次/天",
+            "5 次",
+            "五 次/秒",
+            "99999999999 次/秒",
+            "1000 次/分钟、",
+        ] {
+            assert_eq!(rates(text), [], "{text:?}");
+        }
+    }
 }

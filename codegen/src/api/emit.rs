@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::build::{Answer, ApiDef, BodyKind, BODY, REQUEST, RESPONSE};
+use super::build::{Answer, ApiDef, BodyKind, Rate, BODY, REQUEST, RESPONSE};
 use crate::calls::{call, Entry, Verbatim, Wrap};
 use crate::emit::{doc_attrs, field_type, ident, type_items, Construct};
 use crate::model::{Field, FieldType, StructDef, TypeDef};
@@ -117,6 +117,7 @@ fn endpoint_call(def: &ApiDef) -> String {
         "crate::api::endpoint!({REQUEST} -> {answer} {{\n    \
          {} {:?},\n    \
          tokens: [{}],\n    \
+         {}\
          path: {},\n    \
          query: {},\n    \
          required: {required},\n    \
@@ -125,9 +126,22 @@ fn endpoint_call(def: &ApiDef) -> String {
         def.http_method,
         def.url,
         def.tokens.join(", "),
+        rate_line(&def.rate_limits),
         names(&mut def.path_params.iter()),
         names(&mut def.query.iter().map(|p| &p.field)),
     )
+}
+
+/// `rate: [1000 / minute, 50 / second],` and the next line's indent; nothing without limits.
+fn rate_line(rates: &[Rate]) -> String {
+    if rates.is_empty() {
+        return String::new();
+    }
+    let rates: Vec<String> = rates
+        .iter()
+        .map(|rate| format!("{} / {}", rate.calls, rate.per.keyword()))
+        .collect();
+    format!("rate: [{}],\n    ", rates.join(", "))
 }
 
 /// `ident` or `ident: "wire name"`.
@@ -187,4 +201,64 @@ fn type_text(ty: &FieldType) -> String {
         .replace(" < ", "<")
         .replace(" >", ">")
         .replace(" ,", ",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::build::{Examples, Per};
+    use super::super::names::ApiPath;
+    use super::*;
+
+    fn def(rate_limits: Vec<Rate>) -> ApiDef {
+        ApiDef {
+            path: ApiPath {
+                service: "im".into(),
+                version: "v1".into(),
+                resource: "chat".into(),
+                method: "get".into(),
+            },
+            docs: Vec::new(),
+            http_method: "GET".into(),
+            url: "/open-apis/im/v1/chats".into(),
+            tokens: vec!["Tenant", "User"],
+            rate_limits,
+            path_params: Vec::new(),
+            query: Vec::new(),
+            body: BodyKind::None,
+            answer: Answer::Json { pages: None },
+            types: Vec::new(),
+            examples: Examples::default(),
+        }
+    }
+
+    #[test]
+    fn the_rate_line_follows_the_tokens() {
+        let rates = vec![
+            Rate {
+                calls: 1000,
+                per: Per::Minute,
+            },
+            Rate {
+                calls: 50,
+                per: Per::Second,
+            },
+        ];
+        let call = endpoint_call(&def(rates));
+        assert!(
+            call.contains(
+                "    tokens: [Tenant, User],\n    rate: [1000 / minute, 50 / second],\n    path: {},\n"
+            ),
+            "{call}"
+        );
+    }
+
+    #[test]
+    fn no_limit_no_rate_line() {
+        let call = endpoint_call(&def(Vec::new()));
+        assert!(!call.contains("rate: ["), "{call}");
+        assert!(
+            call.contains("    tokens: [Tenant, User],\n    path: {},\n"),
+            "{call}"
+        );
+    }
 }

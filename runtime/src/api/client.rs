@@ -9,13 +9,14 @@ use tracing::Instrument;
 use super::cache::TokenCache;
 use super::config::{ClientBuilder, Settings};
 use super::error::{Error, CODES_TOKEN_INVALID};
+use super::pacing::Pacer;
 use super::reply::{Response, Success};
 use super::request::{CallOptions, Request, TokenType};
 use super::token::{HeldToken, Tokens};
 use super::transport::{call_span, Answer, Mode};
 
-/// A client of the platform's server APIs for one app. Clones share the token cache and the
-/// HTTP connection pool.
+/// A client of the platform's server APIs for one app. Clones share the token cache, the HTTP
+/// connection pool and the pacing.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -25,6 +26,8 @@ struct Inner {
     settings: Settings,
     http: reqwest::Client,
     tokens: Tokens,
+    /// When pacing is on.
+    pacer: Option<Pacer>,
 }
 
 /// The token a call sends.
@@ -47,11 +50,13 @@ impl Client {
         cache: Arc<dyn TokenCache>,
     ) -> Self {
         let tokens = Tokens::new(cache);
+        let pacer = settings.pacing.then(Pacer::default);
         Self {
             inner: Arc::new(Inner {
                 settings,
                 http,
                 tokens,
+                pacer,
             }),
         }
     }
@@ -66,6 +71,10 @@ impl Client {
 
     pub(crate) fn tokens(&self) -> &Tokens {
         &self.inner.tokens
+    }
+
+    pub(crate) fn pacer(&self) -> Option<&Pacer> {
+        self.inner.pacer.as_ref()
     }
 
     /// Calls the API and decodes the answer's `data` as `T` (a missing or `null` `data` as `{}`;
@@ -107,6 +116,7 @@ impl Client {
         async {
             let url = self.url(request)?;
             let limit = options.timeout.unwrap_or(self.settings().timeout);
+            let tenant = self.pacing_tenant(options);
             let mut refreshed = false;
             loop {
                 let auth = self.authorize(request, options).await?;
@@ -115,7 +125,9 @@ impl Client {
                     Auth::Held(held) => Some(held.value.as_str()),
                     Auth::User(token) => Some(token.as_str()),
                 };
-                let answer = self.transmit(request, &url, bearer, limit, mode).await?;
+                let answer = self
+                    .transmit(request, &url, bearer, limit, mode, tenant)
+                    .await?;
                 let refused = match &answer {
                     Answer::Reply(reply) => reply
                         .code()

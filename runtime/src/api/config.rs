@@ -46,6 +46,7 @@ pub(crate) struct Settings {
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) refresh_margin: Duration,
+    pub(crate) pacing: bool,
 }
 
 impl fmt::Debug for Settings {
@@ -58,6 +59,7 @@ impl fmt::Debug for Settings {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("refresh_margin", &self.refresh_margin)
+            .field("pacing", &self.pacing)
             .finish()
     }
 }
@@ -81,6 +83,7 @@ impl ClientBuilder {
                 timeout: DEFAULT_TIMEOUT,
                 retry: RetryPolicy::default(),
                 refresh_margin: DEFAULT_REFRESH_MARGIN,
+                pacing: false,
             },
             allowed_hosts: Vec::new(),
             http: None,
@@ -136,6 +139,19 @@ impl ClientBuilder {
     /// How long before its expiry a cached token is replaced (3 minutes by default).
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
         self.settings.refresh_margin = margin;
+        self
+    }
+
+    /// Paces calls by the rate limits their APIs document (off by default; see
+    /// [`Request::rate_limits`](super::Request::rate_limits)). Before each attempt a call waits
+    /// until every limit of its API has room, counted as the platform counts (per API, app and
+    /// tenant) over this client's calls; calls wait their turn in the order they come, asleep, as
+    /// long as it takes (put a timeout around the call to bound it). APIs without a documented
+    /// limit are not paced. A rate limit answered anyway (HTTP 429) is retried as the
+    /// [`RetryPolicy`] says, and its `x-ogw-ratelimit-reset` (up to `max_rate_limit_wait`) holds
+    /// the API's next calls until then.
+    pub fn pacing(mut self, pacing: bool) -> Self {
+        self.settings.pacing = pacing;
         self
     }
 

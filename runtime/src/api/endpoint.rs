@@ -314,9 +314,11 @@ pub mod __private {
 }
 
 /// Gives a generated request type its [`Endpoint`] (or, with `-> file`, [`FileEndpoint`]) impl:
-/// the method and path template, the accepted tokens, which fields are path and query parameters
-/// (`ident: "wire name"` where they differ), which query parameters are required, and how the
-/// `body` field is sent (`json`, `form`, or `none` for no body).
+/// the method and path template, the accepted tokens, optionally the documented rate limits
+/// (`rate: [N / second, N / minute, N / hour]`, see [`RateLimit`](crate::api::RateLimit)), which
+/// fields are path and query parameters (`ident: "wire name"` where they differ), which query
+/// parameters are required, and how the `body` field is sent (`json`, `form`, or `none` for no
+/// body).
 ///
 /// ```
 /// use lark_runtime::api::{self, Endpoint};
@@ -329,6 +331,7 @@ pub mod __private {
 /// api::endpoint!(Request -> serde_json::Value {
 ///     GET "/open-apis/im/v1/chats/:chat_id",
 ///     tokens: [Tenant, User],
+///     rate: [1000 / minute, 50 / second],
 ///     path: { chat_id },
 ///     query: { user_id_type },
 ///     required: {},
@@ -368,6 +371,7 @@ macro_rules! __api_endpoint {
 macro_rules! __api_request {
     ($self:ident, $method:ident $path:literal,
         tokens: [$($token:ident),* $(,)?],
+        $(rate: [$($calls:literal / $unit:ident),* $(,)?],)?
         path: { $($param:ident $(: $param_wire:literal)?),* $(,)? },
         query: { $($query:ident $(: $query_wire:literal)?),* $(,)? },
         required: { $($required:ident),* $(,)? },
@@ -377,6 +381,11 @@ macro_rules! __api_request {
         $(p::required(stringify!($required), &$self.$required)?;)*
         let request = $crate::api::Request::new(p::Method::$method, $path)
             .tokens(&[$(p::TokenType::$token),*]);
+        $(let request = request.rate_limits({
+            const LIMITS: &[$crate::api::RateLimit] =
+                &[$($crate::__api_rate!($calls / $unit)),*];
+            LIMITS
+        });)?
         $(let request = p::path(request, $crate::__wire_name!($param $($param_wire)?), &$self.$param)?;)*
         $(let request = p::query(request, $crate::__wire_name!($query $($query_wire)?), &$self.$query)?;)*
         $crate::__api_body!($self, request, $body)
@@ -389,6 +398,7 @@ macro_rules! __api_request {
 macro_rules! __api_from_json {
     ($request:ident { $method:ident $path:literal,
         tokens: [$($token:ident),* $(,)?],
+        $(rate: [$($calls:literal / $unit:ident),* $(,)?],)?
         path: { $($param:ident $(: $param_wire:literal)?),* $(,)? },
         query: { $($query:ident $(: $query_wire:literal)?),* $(,)? },
         required: { $($required:ident),* $(,)? },
@@ -407,6 +417,21 @@ macro_rules! __api_from_json {
                 ::core::result::Result::Ok(request)
             }
         }
+    };
+}
+
+/// One rate limit of [`endpoint!`](crate::api::endpoint): `N / second`, `N / minute`, `N / hour`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __api_rate {
+    ($calls:literal / second) => {
+        $crate::api::RateLimit::per_second($calls)
+    };
+    ($calls:literal / minute) => {
+        $crate::api::RateLimit::per_minute($calls)
+    };
+    ($calls:literal / hour) => {
+        $crate::api::RateLimit::per_hour($calls)
     };
 }
 

@@ -8,6 +8,7 @@ use reqwest::Method;
 use serde::Serialize;
 
 use super::error::Error;
+use super::pacing::RateLimit;
 
 /// An access token kind an API accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -48,6 +49,7 @@ pub struct Request {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) body: Body,
     pub(crate) tokens: &'static [TokenType],
+    pub(crate) rate_limits: &'static [RateLimit],
     pub(crate) idempotent: bool,
 }
 
@@ -61,8 +63,8 @@ pub(crate) enum Body {
 
 impl Request {
     /// A request for `template`, a path such as `/open-apis/im/v1/chats/:chat_id` whose `:name`
-    /// segments are filled by [`Request::path_param`]. It accepts the tenant token; idempotent
-    /// unless the method is `POST` or `PATCH`.
+    /// segments are filled by [`Request::path_param`]. It accepts the tenant token, declares no
+    /// rate limit, and is idempotent unless the method is `POST` or `PATCH`.
     pub fn new(method: Method, template: &'static str) -> Self {
         let idempotent = !matches!(method, Method::POST | Method::PATCH);
         Self {
@@ -72,6 +74,7 @@ impl Request {
             query: Vec::new(),
             body: Body::Empty,
             tokens: &[TokenType::Tenant],
+            rate_limits: &[],
             idempotent,
         }
     }
@@ -112,6 +115,13 @@ impl Request {
     /// passed in [`CallOptions`] wins when [`TokenType::User`] is listed. Empty: no token.
     pub fn tokens(mut self, tokens: &'static [TokenType]) -> Self {
         self.tokens = tokens;
+        self
+    }
+
+    /// The rate limits the API documents, which a client with
+    /// [`pacing`](super::ClientBuilder::pacing) keeps its calls within.
+    pub fn rate_limits(mut self, limits: &'static [RateLimit]) -> Self {
+        self.rate_limits = limits;
         self
     }
 

@@ -335,10 +335,10 @@ impl Client {
         if value.is_empty() {
             return Err(answer.unexpected(format!("{field} is empty")));
         }
-        Ok(CachedToken {
-            value,
-            expires_at: fetched_at + Duration::from_secs(expire),
-        })
+        let expires_at = fetched_at
+            .checked_add(Duration::from_secs(expire))
+            .ok_or_else(|| answer.unexpected(format!("an expire of {expire} s is out of range")))?;
+        Ok(CachedToken { value, expires_at })
     }
 
     /// POSTs `body` to an auth endpoint, which takes no token and answers at the top level.
@@ -349,7 +349,7 @@ impl Client {
             .json(body)?;
         let url = self.url(&request)?;
         let timeout = self.settings().timeout;
-        self.transmit(&request, &url, None, timeout, Mode::Buffered)
+        self.transmit(&request, &url, None, timeout, Mode::Buffered, None)
             .instrument(call_span(&request))
             .await?
             .into_reply()?

@@ -69,7 +69,8 @@ impl Client {
         Ok(url)
     }
 
-    /// Sends `request` with the `bearer` token, retrying as the policy allows.
+    /// Sends `request` with the `bearer` token, retrying as the policy allows; each attempt paced
+    /// as a call in `tenant` (see `Client::pace`).
     pub(crate) async fn transmit(
         &self,
         request: &Request,
@@ -77,14 +78,20 @@ impl Client {
         bearer: Option<&str>,
         limit: Duration,
         mode: Mode,
+        tenant: Option<&str>,
     ) -> Result<Answer, Error> {
         let policy = self.settings().retry;
         let (mut retries, mut rate_limit_retries) = (0, 0);
         loop {
+            self.pace(request, tenant).await;
             let answer = self.attempt(request, url, bearer, limit, mode).await;
             let wait = match &answer {
                 Ok(Answer::Reply(reply)) if is_rate_limited(reply) => {
                     let reset = rate_limit_reset(&reply.headers);
+                    if let Some(reset) = reset {
+                        let hold = reset.min(policy.max_rate_limit_wait);
+                        self.hold_pace(request, tenant, hold);
+                    }
                     let wait = policy.rate_limit_wait(reset, rate_limit_retries, jitter_unit());
                     let allowed = rate_limit_retries < policy.max_rate_limit_retries;
                     rate_limit_retries += 1;
