@@ -1,41 +1,48 @@
-//! `cargo xtask roundtrip`: a folder of pages → a standalone crate, built, and every page's example
-//! decoded through the crate's `AnyEvent` and re-encoded; a failure names its page and JSON path.
+//! `cargo xtask roundtrip`: a folder of pages → standalone crates, built, and every page's examples
+//! decoded through their types and re-encoded; a failure names its page and JSON path.
 //!
-//! The crate is the one `cargo xtask codegen --docs DIR --out DIR` writes (its files written by
-//! [`pipeline::write`], so only what changed), plus `examples/roundtrip.rs`, a program that reads
-//! `examples/roundtrip.jsonl` (one example body a line) and prints one JSON line per example saying
-//! what came of it. It is built and run with `--features full`.
+//! The crates are the ones `cargo xtask codegen --docs DIR --out DIR` writes (their files written by
+//! [`pipeline::write`], so only what changed): the events crate in `out`, checked by [`events`], and
+//! the API crate in `out/api`, checked by [`apis`]. Each gets a program in its `examples/` that reads
+//! one case a line and prints one JSON line per case saying what came of it; it is built and run
+//! with `--features full`, and only when a page gives it something to check.
 
-use std::collections::BTreeMap;
+mod apis;
+mod events;
+mod json;
+mod program;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use lark_schema::contract::Schema;
 use lark_schema::docs;
 use lark_schema::folder;
 use lark_schema::writer;
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::pipeline::{self, Target};
+use crate::Layout;
+
+pub use json::first_difference;
 
 /// What to check, and where to build it.
 #[derive(Debug, Clone)]
 pub struct Setup {
     /// The folder of documentation pages.
     pub docs_dir: PathBuf,
-    /// Where the crate is generated (created when missing; only its generated files are replaced).
+    /// Where the crates are generated: the events crate, and the API crate in `api/` (created when
+    /// missing; only their generated files are replaced).
     pub out: PathBuf,
-    /// Cargo's target folder for building the crate.
+    /// Cargo's target folder for building the crates.
     pub target_dir: PathBuf,
-    /// The `lark-runtime` crate the generated crate depends on.
+    /// The `lark-runtime` crate the generated crates depend on.
     pub runtime_dir: PathBuf,
     /// The text of `schema/variant-names.json`, when there is one.
     pub variant_names: Option<String>,
-    /// A `Cargo.lock` copied into the crate before building, so that it builds with the versions
+    /// A `Cargo.lock` copied into each crate before building, so that it builds with the versions
     /// this lock pins (the repository's) rather than the newest ones.
     pub lockfile: Option<PathBuf>,
 }
@@ -43,13 +50,15 @@ pub struct Setup {
 /// What came of one page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// The example decodes into the page's event type and re-encodes as it came.
+    /// Every example of the page decodes into its type and re-encodes as it came: an event page's
+    /// example; an API page's parameter values, request body and response examples, those it gives.
     Passed,
     /// Why it does not (a JSON path first when there is one), or why the page could not be read.
     Failed(String),
-    /// The page has no example body that is a valid JSON object: nothing to check.
+    /// The page has no example to check: an event page none that is a valid JSON object, an API
+    /// page no parameter value, request body or successful response example.
     NoExample,
-    /// The page documents no event (an API page, say): nothing to check.
+    /// The page documents no event, nor an API (a method and a URL): nothing to check.
     NoEvent,
 }
 
@@ -57,16 +66,22 @@ pub enum Outcome {
 #[derive(Debug, Default)]
 pub struct Report {
     pub pages: BTreeMap<String, Outcome>,
+    /// The pages that document an API (the others document an event, or nothing).
+    pub api_pages: BTreeSet<String>,
     /// What parsing and generation warned about, each naming its page and line.
     pub warnings: Vec<String>,
 }
 
 impl Report {
-    /// Pages whose example was checked: passed or failed.
+    /// Pages whose examples were checked: passed or failed.
     pub fn checked(&self) -> usize {
-        self.pages
-            .values()
-            .filter(|outcome| matches!(outcome, Outcome::Passed | Outcome::Failed(_)))
+        self.checked_pages().count()
+    }
+
+    /// API pages whose examples were checked.
+    pub fn checked_apis(&self) -> usize {
+        self.checked_pages()
+            .filter(|page| self.api_pages.contains(*page))
             .count()
     }
 
@@ -92,14 +107,33 @@ impl Report {
             .map(|(page, _)| page.as_str())
     }
 
-    /// True when every checked example passed.
+    /// True when every checked page passed.
     pub fn all_passed(&self) -> bool {
         self.passed() == self.checked()
     }
 
-    /// The line a run ends with: `round trip: N of M pages`, M counting the pages checked.
+    /// The line a run ends with: `round trip: N of M pages`, M counting the pages checked; when the
+    /// folder has API pages, followed by how many of them are event and API pages and how many
+    /// pages were not checked for want of an example:
+    /// `round trip: N of M pages (E events, A APIs; K without an example)`.
     pub fn closing_line(&self) -> String {
-        format!("round trip: {} of {} pages", self.passed(), self.checked())
+        let line = format!("round trip: {} of {} pages", self.passed(), self.checked());
+        if self.api_pages.is_empty() {
+            return line;
+        }
+        let apis = self.checked_apis();
+        format!(
+            "{line} ({} events, {apis} APIs; {} without an example)",
+            self.checked() - apis,
+            self.pages_with(&Outcome::NoExample).count()
+        )
+    }
+
+    fn checked_pages(&self) -> impl Iterator<Item = &str> {
+        self.pages
+            .iter()
+            .filter(|(_, outcome)| matches!(outcome, Outcome::Passed | Outcome::Failed(_)))
+            .map(|(page, _)| page.as_str())
     }
 }
 
@@ -122,7 +156,7 @@ impl fmt::Display for Report {
         if without_event > 0 {
             writeln!(
                 f,
-                "{without_event} page(s) documenting no event, not checked"
+                "{without_event} page(s) documenting no event or API, not checked"
             )?;
         }
         writeln!(f, "{}", self.closing_line())
@@ -132,12 +166,12 @@ impl fmt::Display for Report {
 /// Why the round trip could not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Reading the pages or writing the crate.
+    /// Reading the pages or writing the crates.
     #[error("{0}")]
     Pipeline(#[from] pipeline::Error),
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
-    /// The generated crate does not build, or its round-trip program fails.
+    /// A generated crate does not build, or its round-trip program fails.
     #[error("the crate generated in {} does not build or run:\n{stderr}", out.display())]
     Build { out: PathBuf, stderr: String },
 }
@@ -149,49 +183,80 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
     }
 }
 
-/// Generates the crate, builds it and round-trips every page's example.
+/// A generated crate: its folder, and its name in Rust code (`demo-events-api` → `demo_events_api`).
+struct Crate<'a> {
+    dir: &'a Path,
+    ident: String,
+}
+
+impl<'a> Crate<'a> {
+    /// The crate of `layout` in `dir`: named as its `Cargo.toml` names it (a crate in this
+    /// repository's layout, which [`run`] never generates, after its folder).
+    fn new(dir: &'a Path, layout: &Layout) -> Crate<'a> {
+        let name = match layout {
+            Layout::Standalone { crate_name, .. } => crate_name.clone(),
+            Layout::InRepo => pipeline::crate_name_for(dir),
+        };
+        Crate {
+            dir,
+            ident: name.replace('-', "_"),
+        }
+    }
+}
+
+/// Generates the crates, builds them and round-trips every page's examples.
 pub fn run(setup: &Setup) -> Result<Report, Error> {
     let target = Target::standalone(&setup.out, &setup.runtime_dir);
     let output = pipeline::compute(&setup.docs_dir, &target, setup.variant_names.clone())?;
     pipeline::write(&output, &target)?;
     let mut report = Report {
-        pages: BTreeMap::new(),
         warnings: output.warnings,
+        ..Report::default()
     };
-    let mut examples = Vec::new();
+    let (mut event_pages, mut api_pages) = (Vec::new(), Vec::new());
     for path in folder::pages(&setup.docs_dir).map_err(pipeline::Error::from)? {
         let page = path
             .file_name()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        match example_of(&path) {
-            Ok(example) => examples.push((page, example)),
+        match read(&path) {
+            Ok(Documented::Event { event_type, schema }) => event_pages.push(events::EventPage {
+                page,
+                event_type,
+                schema,
+            }),
+            Ok(Documented::Api(schema)) => {
+                report.api_pages.insert(page.clone());
+                api_pages.push(apis::ApiPage { page, schema });
+            }
             Err(outcome) => {
                 report.pages.insert(page, outcome);
             }
         }
     }
-    if examples.is_empty() {
-        return Ok(report);
-    }
-    let decoded = decode_all(setup, examples.iter().map(|(_, example)| example))?;
-    for ((page, example), decoded) in examples.iter().zip(decoded) {
-        report.pages.insert(page.clone(), example.outcome(decoded));
-    }
+    let events_crate = Crate::new(&target.crate_dir, &target.layout);
+    report
+        .pages
+        .extend(events::check(setup, &events_crate, event_pages)?);
+    let api_crate = Crate::new(&target.api_crate_dir, &target.api_layout);
+    report
+        .pages
+        .extend(apis::check(setup, &api_crate, &output.apis, api_pages)?);
     Ok(report)
 }
 
-/// A page's example, to check against the page's event type.
-struct Example {
-    event_type: String,
-    value: Value,
-    /// The compact JSON text sent to the crate, and where each value of it lies.
-    body: Compact,
+/// What a page documents.
+enum Documented {
+    /// An event, of this type.
+    Event { event_type: String, schema: Schema },
+    /// A server API: a method and a URL.
+    Api(Schema),
 }
 
-/// The example of an event page, or why there is nothing to check.
-fn example_of(path: &Path) -> Result<Example, Outcome> {
+/// Reads a page as `codegen` does; a page that documents nothing to check, or cannot be read, with
+/// its outcome.
+fn read(path: &Path) -> Result<Documented, Outcome> {
     let parsed = docs::parse_file_with(path, pipeline::options())
         .map_err(|err| Outcome::Failed(format!("parser: {err}")))?;
     let schema = writer::page_schema(&parsed.page);
@@ -202,325 +267,49 @@ fn example_of(path: &Path) -> Result<Example, Outcome> {
     })?;
     let event_type = contract
         .event
-        .and_then(|event| event.event_type)
-        .map(|event_type| event_type.trim().to_owned())
-        .filter(|event_type| !event_type.is_empty())
-        .ok_or(Outcome::NoEvent)?;
-    let value = contract
-        .examples
-        .into_iter()
-        .next()
-        .filter(Value::is_object)
-        .ok_or(Outcome::NoExample)?;
-    Ok(Example {
-        event_type,
-        body: Compact::of(&value),
-        value,
-    })
-}
-
-/// What the round-trip program says of one example (one JSON line of its output).
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum Decoded {
-    /// Decoded into the variant of `event_type`; `json` is the variant re-encoded.
-    Typed { event_type: String, json: Value },
-    /// Decoded as `AnyEvent::Unknown`: the crate has no type for `event_type`.
-    Unknown { event_type: String },
-    /// The body is not JSON of its event type's shape; serde's message and position.
-    Invalid {
-        message: String,
-        line: usize,
-        column: usize,
-    },
-    /// The typed value does not encode.
-    NotEncoded { message: String },
-    /// The body is not an event envelope.
-    NotAnEvent { message: String },
-}
-
-impl Example {
-    fn outcome(&self, decoded: Decoded) -> Outcome {
-        let why = match decoded {
-            Decoded::Typed { event_type, json } if event_type == self.event_type => {
-                match first_difference(&self.value, &json) {
-                    None => return Outcome::Passed,
-                    Some(difference) => format!("re-encoded differently: {difference}"),
-                }
-            }
-            Decoded::Typed { event_type, .. } | Decoded::Unknown { event_type }
-                if event_type != self.event_type =>
-            {
-                format!(
-                    "the example is of event type `{event_type}`, the page documents `{}`",
-                    self.event_type
-                )
-            }
-            Decoded::Typed { .. } | Decoded::Unknown { .. } => format!(
-                "decoded as AnyEvent::Unknown: the crate has no type for `{}` (see the warnings)",
-                self.event_type
-            ),
-            Decoded::Invalid {
-                message,
-                line,
-                column,
-            } => {
-                let message = message
-                    .strip_suffix(&format!(" at line {line} column {column}"))
-                    .unwrap_or(&message);
-                format!("{}: decode: {message}", self.body.path_at(column))
-            }
-            Decoded::NotEncoded { message } => format!("encode: {message}"),
-            Decoded::NotAnEvent { message } => format!("not an event: {message}"),
-        };
-        Outcome::Failed(why)
+        .as_ref()
+        .and_then(|event| event.event_type.as_deref())
+        .map(str::trim)
+        .filter(|event_type| !event_type.is_empty());
+    if let Some(event_type) = event_type {
+        return Ok(Documented::Event {
+            event_type: event_type.to_owned(),
+            schema: contract,
+        });
     }
-}
-
-/// Writes the examples and the program into the crate, builds and runs it, and reads what it says
-/// of each example, in order.
-fn decode_all<'a>(
-    setup: &Setup,
-    examples: impl Iterator<Item = &'a Example>,
-) -> Result<Vec<Decoded>, Error> {
-    let out = &setup.out;
-    let dir = out.join("examples");
-    fs::create_dir_all(&dir).map_err(io_error(&dir))?;
-    let lines: String = examples
-        .map(|example| example.body.text.clone() + "\n")
-        .collect();
-    let data = dir.join("roundtrip.jsonl");
-    fs::write(&data, lines).map_err(io_error(&data))?;
-    let program = dir.join("roundtrip.rs");
-    let crate_name = pipeline::crate_name_for(out).replace('-', "_");
-    fs::write(&program, PROGRAM.replace("CRATE", &crate_name)).map_err(io_error(&program))?;
-    if let Some(lockfile) = &setup.lockfile {
-        let copy = out.join("Cargo.lock");
-        fs::copy(lockfile, &copy).map_err(io_error(&copy))?;
-    }
-    let target_dir = std::path::absolute(&setup.target_dir).map_err(io_error(&setup.target_dir))?;
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .args([
-            "run",
-            "--quiet",
-            "--features",
-            "full",
-            "--example",
-            "roundtrip",
-            "--",
-        ])
-        .arg("examples/roundtrip.jsonl")
-        .current_dir(out)
-        .env("CARGO_TARGET_DIR", target_dir)
-        .output()
-        .map_err(io_error(out))?;
-    let build_error = |stderr: String| Error::Build {
-        out: out.clone(),
-        stderr,
-    };
-    if !output.status.success() {
-        return Err(build_error(
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        ));
-    }
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(|line| {
-            serde_json::from_str(line)
-                .map_err(|err| build_error(format!("unexpected output {line:?}: {err}")))
-        })
-        .collect()
-}
-
-/// `examples/roundtrip.rs` of the generated crate, `CRATE` standing for the crate's name.
-const PROGRAM: &str = r#"//! Written by `cargo xtask roundtrip`: decodes each line of the file it is given (one example
-//! body) through `AnyEvent`, and prints one JSON line per example saying what came of it.
-
-use CRATE::any_event::{event_type_of, AnyEventError};
-use CRATE::AnyEvent;
-use serde_json::{json, Value};
-
-fn main() {
-    let path = std::env::args().nth(1).expect("the examples file");
-    let examples = std::fs::read_to_string(path).expect("a readable examples file");
-    for body in examples.lines() {
-        println!("{}", decoded(body.as_bytes()));
-    }
-}
-
-fn decoded(body: &[u8]) -> Value {
-    let event_type = event_type_of(body).unwrap_or_default();
-    match AnyEvent::from_slice(body) {
-        Ok(AnyEvent::Unknown(_)) => json!({"unknown": {"event_type": event_type}}),
-        Ok(event) => match serde_json::to_value(&event) {
-            Ok(json) => json!({"typed": {"event_type": event_type, "json": json}}),
-            Err(err) => json!({"not_encoded": {"message": err.to_string()}}),
-        },
-        Err(AnyEventError::Decode { source, .. }) => json!({"invalid": {
-            "message": source.to_string(),
-            "line": source.line(),
-            "column": source.column(),
-        }}),
-        Err(err) => json!({"not_an_event": {"message": err.to_string()}}),
-    }
-}
-"#;
-
-/// A JSON value as compact text, with the byte range and JSON path of every value in it, so that a
-/// decoding error's position can be told as a path.
-struct Compact {
-    text: String,
-    /// `(start, end, path)`: the bytes `start..end` of `text` are the value at `path`.
-    spans: Vec<(usize, usize, String)>,
-}
-
-impl Compact {
-    fn of(value: &Value) -> Compact {
-        let mut compact = Compact {
-            text: String::new(),
-            spans: Vec::new(),
-        };
-        compact.push(value, "$".to_owned());
-        compact
-    }
-
-    fn push(&mut self, value: &Value, path: String) {
-        let start = self.text.len();
-        match value {
-            Value::Object(map) => {
-                self.text.push('{');
-                for (index, (key, item)) in map.iter().enumerate() {
-                    if index > 0 {
-                        self.text.push(',');
-                    }
-                    self.text.push_str(&Value::from(key.as_str()).to_string());
-                    self.text.push(':');
-                    self.push(item, format!("{path}.{key}"));
-                }
-                self.text.push('}');
-            }
-            Value::Array(items) => {
-                self.text.push('[');
-                for (index, item) in items.iter().enumerate() {
-                    if index > 0 {
-                        self.text.push(',');
-                    }
-                    self.push(item, format!("{path}[{index}]"));
-                }
-                self.text.push(']');
-            }
-            scalar => self.text.push_str(&scalar.to_string()),
-        }
-        self.spans.push((start, self.text.len(), path));
-    }
-
-    /// The path of the value a serde_json error at `column` (of the only line) is about. serde_json
-    /// reports the byte just after a value it read and then refused (a scalar of the wrong type,
-    /// a number out of range), or the first byte of a value it refused on sight (a container).
-    fn path_at(&self, column: usize) -> &str {
-        let just_read = self.spans.iter().find(|(_, end, _)| *end == column);
-        let around = || {
-            self.spans
-                .iter()
-                .filter(|(start, end, _)| (*start..*end).contains(&column))
-                .min_by_key(|(start, end, _)| end - start)
-        };
-        just_read
-            .or_else(around)
-            .map_or("$", |(_, _, path)| path.as_str())
-    }
-}
-
-/// `None` when the values are equal; otherwise where and how they first differ, as a JSON path
-/// (`$.event.scopes[0].level: expected 1, got 2`).
-pub fn first_difference(expected: &Value, actual: &Value) -> Option<String> {
-    difference_at("$", expected, actual)
-}
-
-fn difference_at(path: &str, expected: &Value, actual: &Value) -> Option<String> {
-    match (expected, actual) {
-        (Value::Object(left), Value::Object(right)) => {
-            for (key, value) in left {
-                let child = format!("{path}.{key}");
-                match right.get(key) {
-                    Some(other) => {
-                        if let Some(found) = difference_at(&child, value, other) {
-                            return Some(found);
-                        }
-                    }
-                    None => return Some(format!("{child}: missing (expected {value})")),
-                }
-            }
-            right
-                .keys()
-                .find(|key| !left.contains_key(*key))
-                .map(|key| format!("{path}.{key}: unexpected (got {})", right[key]))
-        }
-        (Value::Array(left), Value::Array(right)) => {
-            for (index, (value, other)) in left.iter().zip(right).enumerate() {
-                if let Some(found) = difference_at(&format!("{path}[{index}]"), value, other) {
-                    return Some(found);
-                }
-            }
-            (left.len() != right.len())
-                .then(|| format!("{path}: {} items expected, got {}", left.len(), right.len()))
-        }
-        _ if expected == actual => None,
-        _ => Some(format!("{path}: expected {expected}, got {actual}")),
+    let api = contract.api.as_ref();
+    match api.is_some_and(|api| api.method.is_some() && api.path.is_some()) {
+        true => Ok(Documented::Api(contract)),
+        false => Err(Outcome::NoEvent),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
-    fn differences_by_key_path() {
-        let a = json!({"event": {"scopes": [{"level": 1}], "x": "1"}});
-        assert_eq!(first_difference(&a, &a), None);
-        let b = json!({"event": {"scopes": [{"level": 2}], "x": "1"}});
+    fn the_closing_line_counts_event_and_api_pages_when_there_are_api_pages() {
+        let mut report = Report::default();
+        for (page, outcome) in [
+            ("event.md", Outcome::Passed),
+            ("event-bare.md", Outcome::NoExample),
+            ("other.md", Outcome::NoEvent),
+        ] {
+            report.pages.insert(page.to_owned(), outcome);
+        }
+        assert_eq!(report.closing_line(), "round trip: 1 of 1 pages");
+        for (page, outcome) in [
+            ("api.md", Outcome::Failed("response: $.data: …".to_owned())),
+            ("api-bare.md", Outcome::NoExample),
+        ] {
+            report.pages.insert(page.to_owned(), outcome);
+            report.api_pages.insert(page.to_owned());
+        }
         assert_eq!(
-            first_difference(&a, &b).unwrap(),
-            "$.event.scopes[0].level: expected 1, got 2"
+            report.closing_line(),
+            "round trip: 1 of 2 pages (1 events, 1 APIs; 2 without an example)"
         );
-        let c = json!({"event": {"scopes": [{"level": 1}], "x": 1}});
-        assert_eq!(
-            first_difference(&a, &c).unwrap(),
-            "$.event.x: expected \"1\", got 1"
-        );
-        let d = json!({"event": {"scopes": [{"level": 1}]}});
-        assert_eq!(
-            first_difference(&a, &d).unwrap(),
-            "$.event.x: missing (expected \"1\")"
-        );
-        assert_eq!(
-            first_difference(&d, &a).unwrap(),
-            "$.event.x: unexpected (got \"1\")"
-        );
-        let e = json!({"event": {"scopes": [], "x": "1"}});
-        assert_eq!(
-            first_difference(&a, &e).unwrap(),
-            "$.event.scopes: 1 items expected, got 0"
-        );
-    }
-
-    #[test]
-    fn error_positions_as_paths() {
-        let path_of_error = |value: Value| {
-            let compact = Compact::of(&value);
-            let error = serde_json::from_str::<BTreeMap<String, Vec<Option<u8>>>>(&compact.text)
-                .unwrap_err();
-            compact.path_at(error.column()).to_owned()
-        };
-        // A container where another type is expected: refused on its first byte.
-        assert_eq!(path_of_error(json!({"a": [], "s": {"x": 1}})), "$.s");
-        // A scalar of the wrong type or out of range: read, then refused.
-        assert_eq!(path_of_error(json!({"a": [null, "x"]})), "$.a[1]");
-        assert_eq!(path_of_error(json!({"a": [1, null, 300]})), "$.a[2]");
-        // Keys are escaped as JSON strings, and the text is what serde_json writes.
-        let value = json!({"k\"ey": [1, "two", {"x": null}]});
-        assert_eq!(Compact::of(&value).text, value.to_string());
+        assert!(!report.all_passed());
     }
 }

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Webhook conformance with the official SDKs, in one command: tests/conformance/run.sh
+# (`tests/conformance/run.sh --install` only installs the SDKs: `cargo xtask test` does that first,
+# so that tests/tests/api_conformance.rs finds lark-oapi in .venv.)
 #
 # Installs the official Python SDK (lark-oapi, in .venv) and Node SDK (@larksuiteoapi/node-sdk, in
 # node_modules) at the versions pinned here, checks that vectors.json is what gen_vectors.mjs
@@ -18,6 +20,9 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import lark_oapi' 2>/dev/
 fi
 if [ ! -d node_modules/@larksuiteoapi/node-sdk ]; then
     npm ci --no-audit --no-fund --loglevel=error
+fi
+if [ "${1:-}" = "--install" ]; then
+    exit 0
 fi
 
 fresh=$(mktemp)
