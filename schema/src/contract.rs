@@ -49,6 +49,14 @@ pub struct Schema {
     /// An API page's request body; its `$ref`s point into [`Schema::defs`].
     #[serde(rename = "x-lark-request", skip_serializing_if = "Option::is_none")]
     pub request: Option<RequestBody>,
+    /// A callback page's answer: the body the app responds with; its `$ref`s point into
+    /// [`Schema::defs`].
+    #[serde(
+        rename = "x-lark-answer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub answer: Option<RequestBody>,
     /// Every named object type, once, in order of first use.
     #[serde(rename = "$defs", default, skip_serializing_if = "Ordered::is_empty")]
     pub defs: Ordered<NamedSchema>,

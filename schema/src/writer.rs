@@ -38,14 +38,20 @@ pub fn typed_schema(page: &Page) -> (Schema, Vec<Warning>) {
         warnings: Vec::new(),
     };
     writer.collect_definitions(&page.fields);
-    for body in [&page.request, &page.path_parameters, &page.query_parameters]
-        .into_iter()
-        .flatten()
+    for body in [
+        &page.request,
+        &page.path_parameters,
+        &page.query_parameters,
+        &page.answer,
+    ]
+    .into_iter()
+    .flatten()
     {
         writer.collect_definitions(&body.fields);
     }
     let properties = writer.properties(&page.fields);
     let request = page.request.as_ref().map(|body| writer.body(body));
+    let answer = page.answer.as_ref().map(|body| writer.body(body));
     while !writer.deferred.is_empty() {
         for (name, source) in std::mem::take(&mut writer.deferred) {
             writer.define(&name, source);
@@ -74,6 +80,7 @@ pub fn typed_schema(page: &Page) -> (Schema, Vec<Warning>) {
         properties,
         required: required(&page.fields),
         request,
+        answer,
         defs,
         examples: page.example.iter().cloned().collect(),
     };
@@ -273,6 +280,15 @@ impl<'p> Writer<'p> {
                 additional_properties: Some(Box::new(self.type_schema(inner, field))),
                 ..of_type(JsonType::Object)
             },
+            DocType::Named(name) if name.eq_ignore_ascii_case("map") => {
+                match key_and_value(&field.children) {
+                    Some(value) => FieldSchema {
+                        additional_properties: Some(Box::new(self.field(value))),
+                        ..of_type(JsonType::Object)
+                    },
+                    None => self.named(name, field),
+                }
+            }
             DocType::Named(name) => self.named(name, field),
         }
     }
@@ -507,6 +523,10 @@ fn time_format(field: &Field, doc_type: &DocType) -> Option<TimeFormat> {
     if !(d.contains("时间") || d.to_ascii_lowercase().contains("timestamp")) {
         return None;
     }
+    // Microseconds (`微秒级时间戳`, a callback's `create_time`) are neither format: kept as they come.
+    if d.contains("微秒") {
+        return None;
+    }
     let unit_s = d
         .split_whitespace()
         .any(|w| w == "单位:s" || w == "s" || w == "单位:秒");
@@ -584,4 +604,19 @@ fn same_shape(a: &FieldSchema, b: &FieldSchema) -> bool {
 
 fn json_pointer_escape(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
+}
+
+/// A `Map` documented as its entries, two child rows `key` (a string) and `value`: the value row, whose
+/// type is that of the map's values (`i18n` of a toast: `{"zh_cn": "…", "en_us": "…"}`).
+fn key_and_value(children: &[Field]) -> Option<&Field> {
+    match children {
+        [key, value]
+            if key.name == "key"
+                && value.name == "value"
+                && DocType::parse(&key.doc_type).ok() == Some(DocType::String) =>
+        {
+            Some(value)
+        }
+        _ => None,
+    }
 }

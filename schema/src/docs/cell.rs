@@ -235,7 +235,12 @@ fn parse_enum_list(body: &str) -> Result<Vec<EnumItem>, String> {
     }
     let starts = dashed_item_starts(body);
     let items = if starts.is_empty() {
-        parse_glued(body)
+        let glued = parse_glued(body);
+        if glued.is_empty() {
+            parse_listed_in_prose(body)
+        } else {
+            glued
+        }
     } else {
         let mut items = Vec::new();
         for (i, &(start, key, label_start)) in starts.iter().enumerate() {
@@ -252,6 +257,41 @@ fn parse_enum_list(body: &str) -> Result<Vec<EnumItem>, String> {
         return Err(format!("cannot read the value list `{}`", shorten(body)));
     }
     Ok(items)
+}
+
+/// Values named in a sentence: `info、success、error、和 warning。…` (each value its own label). Only
+/// the first sentence is read; every item must be a plain value (letters, digits, `_`, `-`, `.`).
+fn parse_listed_in_prose(body: &str) -> Vec<EnumItem> {
+    let sentence = body
+        .split(['。', '\n'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(['.', ' ']);
+    let mut items = Vec::new();
+    for part in sentence.split(['、', ',', '，']) {
+        let part = part.trim();
+        let value = ["和", "或", "及", "and ", "or "]
+            .iter()
+            .find_map(|conjunction| part.strip_prefix(conjunction))
+            .unwrap_or(part)
+            .trim()
+            .trim_matches('`');
+        let plain = !value.is_empty()
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+        if !plain {
+            return Vec::new();
+        }
+        items.push(EnumItem {
+            value: value.to_owned(),
+            label: value.to_owned(),
+        });
+    }
+    if items.len() < 2 {
+        return Vec::new();
+    }
+    items
 }
 
 pub fn clean_label(text: &str) -> String {
@@ -596,6 +636,24 @@ mod tests {
         assert_eq!(cell.rules.min_length, Some(0));
         assert_eq!(cell.rules.max_length, Some(200));
         assert_eq!(cell.description.as_deref(), Some("返回两个。"));
+    }
+
+    #[test]
+    fn values_named_in_a_sentence() {
+        let cell = parse_cell(
+            "弹窗提示的类型。可选值有：info、success、error、和 warning。\n\n  不同的值的展示效果如下图所示：",
+        )
+        .unwrap();
+        assert_eq!(
+            items(&cell),
+            [
+                ("info", "info"),
+                ("success", "success"),
+                ("error", "error"),
+                ("warning", "warning")
+            ]
+        );
+        assert!(parse_cell("类型。可选值有：一种、两种。").is_err());
     }
 
     #[test]

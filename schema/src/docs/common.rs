@@ -122,15 +122,15 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The event table from (key, value) pairs: `事件类型`, `支持的应用类型`, `权限要求`, `字段权限要求`,
-/// `推送方式`. `None` when none of these keys is there.
+/// The event table from (key, value) pairs: `事件类型` (a callback's `回调类型`), `支持的应用类型`,
+/// `权限要求`, `字段权限要求`, `推送方式`. `None` when none of these keys is there.
 pub fn event_meta(pairs: &[(String, String)]) -> Option<EventMeta> {
     let mut meta = EventMeta::default();
     let mut found = false;
     for (key, value) in pairs {
         let value = unescape(&decode_entities(value).replace("<br>", " "));
         let key = key.trim();
-        if key.starts_with("事件类型") {
+        if key.starts_with("事件类型") || key.starts_with("回调类型") {
             meta.event_type = words(&value).into_iter().next();
         } else if key.starts_with("支持的应用类型") {
             meta.app_types = words(&value);

@@ -27,6 +27,7 @@ pub fn parse(text: &str, api: bool, ctx: &mut Ctx) -> Result<RawPage, Located> {
         request,
         path: None,
         query: None,
+        answer: None,
     })
 }
 

@@ -135,6 +135,7 @@ fn untyped_api_page(file_name: &str, text: &str, error: &Located) -> Option<Page
         request: None,
         path_parameters: None,
         query_parameters: None,
+        answer: None,
     })
 }
 
@@ -194,6 +195,7 @@ fn parse_in(file_name: &str, text: &str, ctx: &mut Ctx) -> Result<Page, Located>
     let request = body(raw.request, ctx)?;
     let path_parameters = body(raw.path, ctx)?;
     let query_parameters = body(raw.query, ctx)?;
+    let answer = body(raw.answer, ctx)?;
     Ok(Page {
         file_name: file_name.to_string(),
         rendering: raw.rendering,
@@ -207,5 +209,6 @@ fn parse_in(file_name: &str, text: &str, ctx: &mut Ctx) -> Result<Page, Located>
         request,
         path_parameters,
         query_parameters,
+        answer,
     })
 }

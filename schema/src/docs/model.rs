@@ -46,6 +46,8 @@ pub struct Page {
     pub path_parameters: Option<Body>,
     /// An API page's query parameters (`查询参数`), when it lists them.
     pub query_parameters: Option<Body>,
+    /// A callback page's answer (`响应回调的结构体`): what the app responds with, when it lists one.
+    pub answer: Option<Body>,
 }
 
 /// A body other than the page's main one: its fields and example.

@@ -47,6 +47,8 @@ pub struct RawPage {
     pub path: Option<RawBody>,
     /// An API page's query parameters.
     pub query: Option<RawBody>,
+    /// A callback page's answer, when it documents one.
+    pub answer: Option<RawBody>,
 }
 
 /// One body table's rows and the example after it.

@@ -13,6 +13,8 @@ pub enum Role {
     Response,
     /// Path parameters (`路径参数`).
     Path,
+    /// A callback's answer: what the app responds with (`响应回调的结构体`).
+    Answer,
     /// Query parameters (`查询参数`).
     Query,
     /// Headers and other parameter tables: not a body.
@@ -22,7 +24,9 @@ pub enum Role {
 /// The role of a table given the text of the nearest heading above it.
 pub fn role_of(heading: &str) -> Role {
     let h = heading.trim_start_matches('#').trim();
-    if h.contains("响应体") || h == "响应" {
+    if h.contains("响应回调") {
+        Role::Answer
+    } else if h.contains("响应体") || h == "响应" {
         Role::Response
     } else if h.contains("请求体") {
         Role::Request
@@ -41,20 +45,33 @@ pub fn role_of(heading: &str) -> Role {
 }
 
 /// The roles of tables starting at the line indices `starts` (in page order), each from the nearest `#`
-/// heading above it, in one pass over the lines.
+/// heading above it, in one pass over the lines. A table under a subheading of a callback's answer
+/// (`## 响应回调的结构体` › `### 使用卡片模板响应`) is an answer too.
 pub fn roles_at(lines: &[&str], starts: &[usize]) -> Vec<Role> {
     let mut heading: Option<&str> = None;
+    // The level of the answer heading the lines are under, if any.
+    let mut answer_level: Option<usize> = None;
     let mut next_line = 0;
     starts
         .iter()
         .map(|&start| {
             for line in &lines[next_line..start.clamp(next_line, lines.len())] {
                 if line.starts_with('#') {
+                    let level = line.len() - line.trim_start_matches('#').len();
+                    if answer_level.is_some_and(|answer| level <= answer) {
+                        answer_level = None;
+                    }
+                    if role_of(line) == Role::Answer {
+                        answer_level = Some(level);
+                    }
                     heading = Some(*line);
                 }
             }
             next_line = next_line.max(start.min(lines.len()));
-            heading.map_or(Role::Body, role_of)
+            match heading.map_or(Role::Body, role_of) {
+                Role::Body if answer_level.is_some() => Role::Answer,
+                role => role,
+            }
         })
         .collect()
 }
@@ -101,6 +118,7 @@ mod tests {
         assert_eq!(role_of("### 请求体"), Role::Request);
         assert_eq!(role_of("### 查询参数"), Role::Query);
         assert_eq!(role_of("## 事件体"), Role::Body);
+        assert_eq!(role_of("## 响应回调的结构体"), Role::Answer);
         let lines = [
             "| a | b |",
             "### 路径参数",
@@ -111,6 +129,21 @@ mod tests {
         assert_eq!(
             roles_at(&lines, &[0, 2, 4]),
             [Role::Body, Role::Path, Role::Response]
+        );
+        let callback = [
+            "## 回调结构体",
+            "|",
+            "## 响应回调的结构体",
+            "### 使用卡片 JSON 代码响应",
+            "|",
+            "### 使用卡片模板响应",
+            "|",
+            "## 错误码",
+            "|",
+        ];
+        assert_eq!(
+            roles_at(&callback, &[1, 4, 6, 8]),
+            [Role::Body, Role::Answer, Role::Answer, Role::Body]
         );
     }
 
@@ -145,6 +178,8 @@ pub struct Picked {
     pub path: Option<usize>,
     /// An API page's query parameters.
     pub query: Option<usize>,
+    /// A callback page's answer (the first table under `响应回调…`).
+    pub answer: Option<usize>,
     /// Further body tables, not read (reported as warnings).
     pub further: Vec<usize>,
 }
@@ -153,17 +188,18 @@ impl Picked {
     /// Picks from the tables' roles; `api` says whether the page documents a server API.
     pub fn from_roles(roles: &[Role], api: bool) -> Picked {
         let first = |role: Role| roles.iter().position(|&r| r == role);
-        let (main, request, path, query) = if api {
+        let (main, request, path, query, answer) = if api {
             (
                 first(Role::Response),
                 first(Role::Request),
                 first(Role::Path),
                 first(Role::Query),
+                None,
             )
         } else {
-            (first(Role::Body), None, None, None)
+            (first(Role::Body), None, None, None, first(Role::Answer))
         };
-        let picked = [main, request, path, query];
+        let picked = [main, request, path, query, answer];
         let further = roles
             .iter()
             .enumerate()
@@ -182,13 +218,14 @@ impl Picked {
             request,
             path,
             query,
+            answer,
             further,
         }
     }
 
     /// The index of the next picked table after table `i` (examples are looked for before it).
     pub fn next_after(&self, i: usize) -> Option<usize> {
-        [self.main, self.request, self.path, self.query]
+        [self.main, self.request, self.path, self.query, self.answer]
             .into_iter()
             .flatten()
             .filter(|&j| j > i)

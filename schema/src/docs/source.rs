@@ -46,6 +46,7 @@ pub fn parse(text: &str, api: bool, ctx: &mut Ctx) -> Result<RawPage, Located> {
     let request = read(picked.request, true, ctx)?;
     let path = read(picked.path, false, ctx)?;
     let query = read(picked.query, false, ctx)?;
+    let answer = read(picked.answer, true, ctx)?;
     Ok(RawPage {
         rendering: Rendering::Source,
         title: fm_title.or(heading_title),
@@ -56,6 +57,7 @@ pub fn parse(text: &str, api: bool, ctx: &mut Ctx) -> Result<RawPage, Located> {
         request,
         path,
         query,
+        answer,
     })
 }
 
@@ -299,9 +301,12 @@ fn find_example(
     ctx.example(&text[content_start..close], line, col, true)
 }
 
-/// The event table: `<md-table>` with `<md-th>` keys, or the flattened pipe table of a rendered source.
+/// The event table (a callback page's `## 回调`): `<md-table>` with `<md-th>` keys, or the flattened
+/// pipe table of a rendered source.
 fn event_table(text: &str, lines: &[&str]) -> Option<EventMeta> {
-    let heading = lines.iter().position(|l| l.trim() == "## 事件")?;
+    let heading = lines
+        .iter()
+        .position(|l| matches!(l.trim(), "## 事件" | "## 回调"))?;
     let after: usize = lines[..=heading].iter().map(|l| l.len() + 1).sum();
     let after = after.min(text.len());
     let next_heading = text[after..].find("\n#").map_or(text.len(), |p| p + after);

@@ -72,6 +72,9 @@ fn parse_at(text: &str, depth: usize) -> Result<DocType, String> {
         }
         return Ok(DocType::Map(Box::new(inside(value)?)));
     }
+    if let Some(alternatives) = alternatives(t, depth)? {
+        return Ok(alternatives);
+    }
     Ok(match t.to_ascii_lowercase().as_str() {
         "string" => DocType::String,
         "int" | "int32" | "int64" | "long" | "integer" => DocType::Integer,
@@ -83,6 +86,27 @@ fn parse_at(text: &str, depth: usize) -> Result<DocType, String> {
         _ if is_type_name(t) => DocType::Named(t.to_string()),
         _ => return Err(format!("unknown type syntax `{t}`")),
     })
+}
+
+/// `object/ string`: one of several types, each of which parses. The same type twice is that type;
+/// different ones are anything ([`DocType::Any`]), as the value may be either. `None` when `t` is not
+/// such a list (a lone `/` is an inline object).
+fn alternatives(t: &str, depth: usize) -> Result<Option<DocType>, String> {
+    if t == "/" || !t.contains('/') {
+        return Ok(None);
+    }
+    let mut parsed = Vec::new();
+    for part in t.split('/') {
+        match parse_at(part, depth + 1) {
+            Ok(ty) if !part.trim().is_empty() => parsed.push(ty),
+            _ => return Ok(None),
+        }
+    }
+    Ok(Some(if parsed.windows(2).all(|w| w[0] == w[1]) {
+        parsed.swap_remove(0)
+    } else {
+        DocType::Any
+    }))
 }
 
 /// `t` without `prefix`, which it starts with in any ASCII case (`List<`, `MAP<`).
@@ -142,6 +166,8 @@ mod tests {
         assert_eq!(DocType::parse("list").unwrap(), Array(Box::new(Any)));
         assert_eq!(DocType::parse("number(float)").unwrap(), Number);
         assert_eq!(DocType::parse("/").unwrap(), Object);
+        assert_eq!(DocType::parse("object/ string").unwrap(), Any);
+        assert_eq!(DocType::parse("int / int64").unwrap(), Integer);
         assert_eq!(
             DocType::parse("application.app_version_event").unwrap(),
             Named("application.app_version_event".into())
@@ -159,6 +185,8 @@ mod tests {
             "x<y>",
             "x(float)",
             "int()",
+            "string/",
+            "string/a b",
         ] {
             assert!(DocType::parse(bad).is_err(), "{bad}");
         }
