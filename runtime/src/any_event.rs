@@ -3,6 +3,7 @@
 //! type. [`declare!`] writes it from the generated list of event types.
 
 use crate::envelope::{Envelope, EnvelopeError};
+use crate::event::HeaderRef;
 
 /// Why a body is not an event.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +30,36 @@ pub fn event_type_of(body: &[u8]) -> Result<String, AnyEventError> {
         Envelope::Event(envelope) => Ok(envelope.header.event_type),
         Envelope::UrlVerification(_) => Err(AnyEventError::NotAnEvent),
     }
+}
+
+/// The routing fields of an event's JSON: from `header` (2.0), else from `uuid`, `ts`, `token` and
+/// `event` (1.0); a field that is absent or not a string reads as empty.
+pub fn header_of(value: &serde_json::Value) -> HeaderRef<'_> {
+    let text = |pointer: &str| {
+        value
+            .pointer(pointer)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+    };
+    let mut header = HeaderRef::default();
+    if value.get("header").is_some() {
+        header.event_id = text("/header/event_id");
+        header.create_time = match value.pointer("/header/create_time") {
+            Some(serde_json::Value::String(text)) => text.trim().parse().ok(),
+            Some(number) => number.as_i64(),
+            None => None,
+        };
+        header.token = text("/header/token");
+        header.app_id = text("/header/app_id");
+        header.tenant_key = text("/header/tenant_key");
+    } else {
+        header.event_id = text("/uuid");
+        header.create_time = crate::event::__private::seconds_text_as_millis(text("/ts"));
+        header.token = text("/token");
+        header.app_id = text("/event/app_id");
+        header.tenant_key = text("/event/tenant_key");
+    }
+    header
 }
 
 /// Declares a generated crate's `AnyEvent`: `AnyEvent { Variant: EventType, … }`, each entry
@@ -67,6 +98,24 @@ macro_rules! __any_event {
                 $crate::wire::__private::serde_json::from_slice(body)
                     .map(Self::Unknown)
                     .map_err(decode_error)
+            }
+
+            /// The routing fields of the delivery (see [`Event::header`](crate::Event::header));
+            /// for `Unknown`, read from its JSON as schema 2.0 or 1.0 writes them.
+            pub fn header(&self) -> $crate::event::HeaderRef<'_> {
+                match self {
+                    $($(#[$cfg])* Self::$variant(event) => $crate::Event::header(&**event),)*
+                    Self::Unknown(value) => $crate::any_event::header_of(value),
+                }
+            }
+
+            /// The paths of the values that did not fit their documented type (see each event
+            /// type's `mismatches()`); none for `Unknown`, which keeps its JSON as it came.
+            pub fn mismatches(&self) -> ::std::vec::Vec<::std::string::String> {
+                match self {
+                    $($(#[$cfg])* Self::$variant(event) => event.mismatches(),)*
+                    Self::Unknown(_) => ::std::vec::Vec::new(),
+                }
             }
         }
 

@@ -20,21 +20,41 @@
 //! [`DEFAULT_DEDUP_CAPACITY`] ids), and, when replicas share a [`ClaimStore`]
 //! ([`Dispatcher::shared_claims`]), there too, for [`DEFAULT_CLAIM_TTL`]. A failing handler releases
 //! the claim so that the platform's retry, whichever replica it reaches, runs.
+//!
+//! Callbacks ([`Callback`], registered with [`Dispatcher::on_callback`]) are routed and claimed the
+//! same way, and their handler's answer comes out as [`Dispatched::Answered`]: the JSON the webhook
+//! puts in its HTTP body and the long connection in its acknowledgement. The official SDKs do not
+//! deduplicate callbacks (and the platform does not redeliver them), but a delivery seen twice is
+//! still handled once here: a redelivery gets the first answer again, remembered for the last
+//! [`ANSWER_CAPACITY`] callbacks ([`AnswerKind::Replayed`]), or `{}` (the card stays as it
+//! is) when that answer is not known here ([`AnswerKind::Unknown`]: still being computed, answered
+//! by another replica, forgotten). [`Dispatcher::dispatch_within`] gives callback handlers a
+//! deadline (the webhook's axum handler and the long connection pass
+//! [`DEFAULT_CALLBACK_DEADLINE`](crate::callback::DEFAULT_CALLBACK_DEADLINE) unless configured): a
+//! handler still running then is dropped (as a webhook handler is when the platform hangs up), its
+//! claim released, and `{}` answered ([`AnswerKind::Late`]). A failing callback handler is a
+//! [`DispatchError::Handler`], as for events (HTTP 500 / ack code 500, as the official SDKs answer).
 
+mod answers;
 mod claims;
 mod recent;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::future::Future;
-use std::pin::Pin;
+use std::pin::{pin, Pin};
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
+use serde_json::Value;
+
+use crate::callback::Callback;
 use crate::envelope::{self, Delivery, EnvelopeError, EventEnvelope, Header, Plaintext, Read};
 use crate::store::ClaimStore;
 use crate::Event;
 
+use answers::Answers;
 use claims::{Claim, Claims};
 
 /// The error a handler returns.
@@ -42,18 +62,32 @@ pub type HandlerError = Box<dyn std::error::Error + Send + Sync>;
 /// What a handler returns: `Ok(())` acknowledges the event.
 pub type HandlerResult = Result<(), HandlerError>;
 
-type HandlerFuture = Pin<Box<dyn Future<Output = HandlerResult> + Send>>;
+/// What a callback handler returns: its answer, or why it has none.
+pub type CallbackResult<R> = Result<R, HandlerError>;
+
+/// A running handler: `Some(answer)` for a callback, `None` for an event.
+type HandlerFuture = Pin<Box<dyn Future<Output = Result<Option<Value>, HandlerError>> + Send>>;
 /// A decoded event and its handler, called once the delivery's id is claimed.
 type HandlerCall = Box<dyn FnOnce() -> HandlerFuture + Send>;
 /// Decodes the plaintext body into the route's event type.
-type TypedRoute = Box<dyn Fn(&str) -> Result<HandlerCall, serde_json::Error> + Send + Sync>;
+type Decode = Box<dyn Fn(&str) -> Result<HandlerCall, serde_json::Error> + Send + Sync>;
 type RawRoute = Box<dyn Fn(EventEnvelope) -> HandlerFuture + Send + Sync>;
+
+/// A typed handler: how to decode its events, and whether it answers (a callback).
+struct TypedRoute {
+    decode: Decode,
+    callback: bool,
+}
 
 /// The handler chosen for one delivery.
 enum Route<'a> {
     Typed(&'a TypedRoute),
     Fallback(&'a RawRoute),
 }
+
+/// How many callback answers are remembered for redeliveries (fewer when
+/// [`Dispatcher::dedup_capacity`] is lower).
+pub const ANSWER_CAPACITY: usize = 256;
 
 /// How many recent event ids are remembered for deduplication unless
 /// [`Dispatcher::dedup_capacity`] says otherwise.
@@ -69,17 +103,68 @@ pub struct Dispatcher {
     typed: HashMap<&'static str, TypedRoute>,
     fallback: Option<RawRoute>,
     claims: Claims,
+    answers: Answers,
 }
 
 /// A delivery that was accepted (answer HTTP 200).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dispatched {
-    /// A handler (typed, or the fallback) ran and succeeded.
+    /// An event handler (typed, or the fallback) ran and succeeded.
     Handled(Header),
-    /// The same `event_id` was seen recently; no handler ran.
+    /// The same `event_id` was seen recently; no handler ran. (A callback seen again is
+    /// [`Dispatched::Answered`] instead, since the platform reads its answer.)
     Duplicate(Header),
     /// No typed handler for this event type and no fallback.
     Unhandled(Header),
+    /// A callback, and the answer to send back: its JSON is the webhook's HTTP body and the `data`
+    /// of the long connection's acknowledgement. `kind` says where it comes from.
+    Answered {
+        /// The delivery's routing fields.
+        header: Header,
+        /// The answer (a JSON object; `{}` leaves a card as it is).
+        response: Value,
+        /// Whether the handler produced it, or it stands in for an answer the handler did not give.
+        kind: AnswerKind,
+    },
+}
+
+impl Dispatched {
+    /// The delivery's routing fields.
+    pub fn header(&self) -> &Header {
+        match self {
+            Self::Handled(header) | Self::Duplicate(header) | Self::Unhandled(header) => header,
+            Self::Answered { header, .. } => header,
+        }
+    }
+
+    /// The answer the platform reads, for a callback.
+    pub fn response(&self) -> Option<&Value> {
+        match self {
+            Self::Answered { response, .. } => Some(response),
+            _ => None,
+        }
+    }
+}
+
+/// Where the answer of a [`Dispatched::Answered`] callback comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AnswerKind {
+    /// The handler ran and returned it.
+    Handler,
+    /// The callback was answered before (a redelivery of the same `event_id`): the remembered
+    /// answer is sent again and the handler did not run.
+    Replayed,
+    /// A redelivery whose first answer is not known here (still being computed, given by another
+    /// replica, or forgotten): `{}`, and the handler did not run.
+    Unknown,
+    /// The handler was still running at the deadline: it was dropped and `{}` stands in.
+    Late,
+}
+
+/// `{}`: the answer that leaves a card as it is.
+fn empty_answer() -> Value {
+    Value::Object(serde_json::Map::new())
 }
 
 /// A delivery that was not accepted.
@@ -122,6 +207,14 @@ impl std::fmt::Debug for Dispatcher {
         f.debug_struct("Dispatcher")
             .field("typed", &types)
             .field("fallback", &self.fallback.is_some())
+            .field(
+                "callbacks",
+                &self
+                    .typed
+                    .iter()
+                    .filter(|(_, route)| route.callback)
+                    .count(),
+            )
             .field("shared_claims", &self.claims.is_shared())
             .finish_non_exhaustive()
     }
@@ -135,6 +228,7 @@ impl Dispatcher {
             typed: HashMap::new(),
             fallback: None,
             claims: Claims::new(DEFAULT_DEDUP_CAPACITY, DEFAULT_CLAIM_TTL),
+            answers: Answers::new(ANSWER_CAPACITY),
         }
     }
 
@@ -143,6 +237,7 @@ impl Dispatcher {
     /// arrives at capacity.
     pub fn dedup_capacity(mut self, capacity: usize) -> Self {
         self.claims.capacity(capacity);
+        self.answers.capacity(capacity.min(ANSWER_CAPACITY));
         self
     }
 
@@ -169,12 +264,90 @@ impl Dispatcher {
         Fut: Future<Output = HandlerResult> + Send + 'static,
     {
         let handler = Arc::new(handler);
-        let route: TypedRoute = Box::new(move |body: &str| {
+        let decode: Decode = Box::new(move |body: &str| {
             let event: E = serde_json::from_str(body)?;
             let handler = Arc::clone(&handler);
-            Ok(Box::new(move || Box::pin(handler(event)) as HandlerFuture))
+            Ok(Box::new(move || {
+                let handled = handler(event);
+                Box::pin(async move { handled.await.map(|()| None) }) as HandlerFuture
+            }))
         });
-        self.typed.insert(E::EVENT_TYPE, route);
+        self.typed.insert(
+            E::EVENT_TYPE,
+            TypedRoute {
+                decode,
+                callback: false,
+            },
+        );
+        self
+    }
+
+    /// Registers the handler for callbacks of type `C` (replacing an earlier handler, event or
+    /// callback, for the same type). Its answer, serialized to JSON (`null` sent as `{}`), comes out
+    /// of dispatch as [`Dispatched::Answered`]; an answer that does not serialize counts as a
+    /// failing handler.
+    pub fn on_callback<C: Callback, F, Fut>(mut self, handler: F) -> Self
+    where
+        F: Fn(C) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = CallbackResult<C::Response>> + Send + 'static,
+    {
+        let handler = Arc::new(handler);
+        let decode: Decode = Box::new(move |body: &str| {
+            let callback: C = serde_json::from_str(body)?;
+            let handler = Arc::clone(&handler);
+            Ok(Box::new(move || {
+                let answering = handler(callback);
+                Box::pin(async move {
+                    let response = serde_json::to_value(answering.await?)?;
+                    Ok(Some(if response.is_null() {
+                        empty_answer()
+                    } else {
+                        response
+                    }))
+                }) as HandlerFuture
+            }))
+        });
+        self.typed.insert(
+            C::EVENT_TYPE,
+            TypedRoute {
+                decode,
+                callback: true,
+            },
+        );
+        self
+    }
+
+    /// Registers an untyped callback handler for `event_type` (a callback without a generated
+    /// type, e.g. `url.preview.get`): it receives the whole body as JSON and returns the answer as
+    /// JSON, as [`Dispatcher::on_callback`] handlers do (`null` sent as `{}`).
+    pub fn on_raw_callback<F, Fut>(mut self, event_type: &'static str, handler: F) -> Self
+    where
+        F: Fn(Value) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = CallbackResult<Value>> + Send + 'static,
+    {
+        let handler = Arc::new(handler);
+        let decode: Decode = Box::new(move |body: &str| {
+            let body: Value = serde_json::from_str(body)?;
+            let handler = Arc::clone(&handler);
+            Ok(Box::new(move || {
+                let answering = handler(body);
+                Box::pin(async move {
+                    let response = answering.await?;
+                    Ok(Some(if response.is_null() {
+                        empty_answer()
+                    } else {
+                        response
+                    }))
+                }) as HandlerFuture
+            }))
+        });
+        self.typed.insert(
+            event_type,
+            TypedRoute {
+                decode,
+                callback: true,
+            },
+        );
         self
     }
 
@@ -185,14 +358,30 @@ impl Dispatcher {
         F: Fn(EventEnvelope) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = HandlerResult> + Send + 'static,
     {
-        self.fallback = Some(Box::new(move |envelope| Box::pin(handler(envelope))));
+        self.fallback = Some(Box::new(move |envelope| {
+            let handled = handler(envelope);
+            Box::pin(async move { handled.await.map(|()| None) })
+        }));
         self
     }
 
-    /// Dispatches a plaintext schema 2.0 or 1.0 body.
+    /// Dispatches a plaintext schema 2.0 or 1.0 body. A callback handler has no deadline here; see
+    /// [`Dispatcher::dispatch_within`].
     pub async fn dispatch(&self, body: &[u8]) -> Result<Dispatched, DispatchError> {
+        self.dispatch_within(body, std::future::pending()).await
+    }
+
+    /// Dispatches a plaintext body as [`Dispatcher::dispatch`] does, but a callback handler still
+    /// running when `deadline` completes is dropped and `{}` is answered in its place
+    /// ([`AnswerKind::Late`]); events are not limited. `deadline` is any future (e.g.
+    /// `tokio::time::sleep(DEFAULT_CALLBACK_DEADLINE)`), so the dispatcher stays runtime-agnostic.
+    pub async fn dispatch_within(
+        &self,
+        body: &[u8],
+        deadline: impl Future<Output = ()>,
+    ) -> Result<Dispatched, DispatchError> {
         match self.read(Cow::Borrowed(envelope::utf8(body)?))? {
-            Plaintext::Event(delivery) => self.dispatch_delivery(delivery).await,
+            Plaintext::Event(delivery) => self.dispatch_delivery_within(delivery, deadline).await,
             Plaintext::UrlVerification(_) => Err(DispatchError::NotAnEvent),
         }
     }
@@ -202,7 +391,8 @@ impl Dispatcher {
         &self,
         envelope: EventEnvelope,
     ) -> Result<Dispatched, DispatchError> {
-        self.dispatch_delivery(Delivery::from(envelope)).await
+        self.dispatch_delivery_within(Delivery::from(envelope), std::future::pending())
+            .await
     }
 
     /// Reads the routing fields of a plaintext body: only its `schema` and `header` when it is a 2.0
@@ -225,22 +415,28 @@ impl Dispatcher {
     }
 
     /// Dispatches an event delivery: finds its route, claims its id, decodes it for a typed handler
-    /// (from the body as read, without a copy) and runs the handler. A delivery whose body was read
-    /// only up to `event` is decoded first, in one pass; if that fails, its body is read whole and
-    /// dispatched as any other, so that the outcome is the one a whole read gives.
-    pub(crate) async fn dispatch_delivery(
+    /// (from the body as read, without a copy) and runs the handler, a callback's until `deadline`.
+    /// A delivery whose body was read only up to `event` is decoded first, in one pass; if that
+    /// fails, its body is read whole and dispatched as any other, so that the outcome is the one a
+    /// whole read gives.
+    pub(crate) async fn dispatch_delivery_within(
         &self,
         delivery: Delivery<'_>,
+        deadline: impl Future<Output = ()>,
     ) -> Result<Dispatched, DispatchError> {
         let delivery = match delivery.read {
             Read::Whole => delivery,
             Read::Prefix => match self.typed.get(delivery.header.event_type.as_str()) {
-                Some(typed) => match typed(&delivery.body) {
+                Some(typed) => match (typed.decode)(&delivery.body) {
                     Ok(call) => {
-                        let Some(claim) = self.claim(&delivery.header).await else {
-                            return Ok(Dispatched::Duplicate(delivery.header));
+                        let claim = match self.claim(delivery.header, typed.callback).await {
+                            Ok(claimed) => claimed,
+                            Err(duplicate) => return Ok(duplicate),
                         };
-                        return run(claim, delivery.header, call()).await;
+                        let (claim, header) = claim;
+                        return self
+                            .run(claim, header, typed.callback, call(), deadline)
+                            .await;
                     }
                     Err(_) => delivery.read_whole()?,
                 },
@@ -255,29 +451,123 @@ impl Dispatcher {
             (None, Some(fallback)) => Route::Fallback(fallback),
             (None, None) => return Ok(Dispatched::Unhandled(delivery.header)),
         };
-        let Some(claim) = self.claim(&delivery.header).await else {
-            return Ok(Dispatched::Duplicate(delivery.header));
+        let callback = matches!(route, Route::Typed(typed) if typed.callback);
+        let header = delivery.header.clone();
+        let (claim, header) = match self.claim(header, callback).await {
+            Ok(claimed) => claimed,
+            Err(duplicate) => return Ok(duplicate),
         };
-        let (header, future) = match route {
-            Route::Typed(typed) => match typed(&delivery.body) {
-                Ok(call) => (delivery.header, call()),
+        let future = match route {
+            Route::Typed(typed) => match (typed.decode)(&delivery.body) {
+                Ok(call) => call(),
                 Err(source) => {
                     return Err(DispatchError::Decode {
-                        event_type: delivery.header.event_type,
+                        event_type: header.event_type,
                         source,
                     })
                 }
             },
-            Route::Fallback(fallback) => {
-                (delivery.header.clone(), fallback(delivery.into_envelope()))
-            }
+            Route::Fallback(fallback) => fallback(delivery.into_envelope()),
         };
-        run(claim, header, future).await
+        self.run(claim, header, callback, future, deadline).await
     }
 
-    /// Claims the delivery's event id, or `None` when it is claimed already (a duplicate).
-    async fn claim(&self, header: &Header) -> Option<Claim<'_>> {
-        self.claims.claim(header.event_id.as_deref()).await
+    /// Claims the delivery's event id; when it is claimed already (a duplicate), the outcome to
+    /// report instead: for a callback, the answer remembered for it, or `{}`.
+    async fn claim(
+        &self,
+        header: Header,
+        callback: bool,
+    ) -> Result<(Claim<'_>, Header), Dispatched> {
+        if let Some(claim) = self.claims.claim(header.event_id.as_deref()).await {
+            return Ok((claim, header));
+        }
+        if !callback {
+            return Err(Dispatched::Duplicate(header));
+        }
+        let remembered = header
+            .event_id
+            .as_deref()
+            .and_then(|id| self.answers.get(id));
+        Err(match remembered {
+            Some(response) => Dispatched::Answered {
+                header,
+                response,
+                kind: AnswerKind::Replayed,
+            },
+            None => Dispatched::Answered {
+                header,
+                response: empty_answer(),
+                kind: AnswerKind::Unknown,
+            },
+        })
+    }
+
+    /// Runs a handler (a callback's until `deadline`), keeping the claim only when it succeeds, and
+    /// releasing it (in the shared store too) before answering when it fails or is late.
+    async fn run(
+        &self,
+        claim: Claim<'_>,
+        header: Header,
+        callback: bool,
+        future: HandlerFuture,
+        deadline: impl Future<Output = ()>,
+    ) -> Result<Dispatched, DispatchError> {
+        let outcome = if callback {
+            let mut future = future;
+            let mut deadline = pin!(deadline);
+            let raced = std::future::poll_fn(|cx| {
+                if let Poll::Ready(outcome) = future.as_mut().poll(cx) {
+                    return Poll::Ready(Some(outcome));
+                }
+                deadline.as_mut().poll(cx).map(|()| None)
+            })
+            .await;
+            match raced {
+                Some(outcome) => outcome,
+                None => {
+                    drop(future);
+                    claim.release().await;
+                    tracing::warn!(
+                        event_type = %header.event_type,
+                        event_id = header.event_id.as_deref().unwrap_or(""),
+                        "callback handler missed its deadline: dropped, and {{}} answered (the card stays as it is)"
+                    );
+                    return Ok(Dispatched::Answered {
+                        header,
+                        response: empty_answer(),
+                        kind: AnswerKind::Late,
+                    });
+                }
+            }
+        } else {
+            future.await
+        };
+        match outcome {
+            Ok(answer) => {
+                claim.keep();
+                match answer {
+                    Some(response) if callback => {
+                        if let Some(id) = header.event_id.as_deref() {
+                            self.answers.remember(id, &response);
+                        }
+                        Ok(Dispatched::Answered {
+                            header,
+                            response,
+                            kind: AnswerKind::Handler,
+                        })
+                    }
+                    _ => Ok(Dispatched::Handled(header)),
+                }
+            }
+            Err(source) => {
+                claim.release().await;
+                Err(DispatchError::Handler {
+                    event_type: header.event_type,
+                    source,
+                })
+            }
+        }
     }
 
     #[cfg(test)]
@@ -286,38 +576,18 @@ impl Dispatcher {
     }
 }
 
-/// Runs a handler, keeping the claim only when it succeeds, and releasing it (in the shared store
-/// too) before answering when it fails.
-async fn run(
-    claim: Claim<'_>,
-    header: Header,
-    future: HandlerFuture,
-) -> Result<Dispatched, DispatchError> {
-    match future.await {
-        Ok(()) => {
-            claim.keep();
-            Ok(Dispatched::Handled(header))
-        }
-        Err(source) => {
-            claim.release().await;
-            Err(DispatchError::Handler {
-                event_type: header.event_type,
-                source,
-            })
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests;
 
 /// Declares the generated crate's extension trait of [`Dispatcher`]: one `on_…` method per event
-/// type, each registering a typed handler as [`Dispatcher::on`] does. Entries are
-/// `method: EventType` (attributes such as doc comments and `cfg` allowed before each).
+/// type, each registering a typed handler as [`Dispatcher::on`] does, or, for a callback
+/// (`method: CallbackType => ResponseType`), one whose answer is sent back, as
+/// [`Dispatcher::on_callback`] does. Attributes such as doc comments and `cfg` are allowed before
+/// each entry.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __dispatch_handlers {
-    ($trait_name:ident { $($(#[$attr:meta])* $method:ident: $event:ty),* $(,)? }) => {
+    ($trait_name:ident { $($(#[$attr:meta])* $method:ident: $event:ty $(=> $response:ty)?),* $(,)? }) => {
         /// Typed handler registration on a [`Dispatcher`](crate::dispatch::Dispatcher): one method
         /// per event type of this crate. Bring it into scope (`use …::DispatcherExt as _;`) to call them.
         pub trait $trait_name: Sized {
@@ -326,7 +596,9 @@ macro_rules! __dispatch_handlers {
                 fn $method<F, Fut>(self, handler: F) -> Self
                 where
                     F: Fn($event) -> Fut + Send + Sync + 'static,
-                    Fut: ::core::future::Future<Output = $crate::dispatch::HandlerResult> + Send + 'static;
+                    Fut: ::core::future::Future<Output = $crate::__dispatch_handlers!(@output $($response)?)>
+                        + Send
+                        + 'static;
             )*
         }
 
@@ -336,12 +608,20 @@ macro_rules! __dispatch_handlers {
                 fn $method<F, Fut>(self, handler: F) -> Self
                 where
                     F: Fn($event) -> Fut + Send + Sync + 'static,
-                    Fut: ::core::future::Future<Output = $crate::dispatch::HandlerResult> + Send + 'static,
+                    Fut: ::core::future::Future<Output = $crate::__dispatch_handlers!(@output $($response)?)>
+                        + Send
+                        + 'static,
                 {
-                    self.on::<$event, _, _>(handler)
+                    $crate::__dispatch_handlers!(@register $event $(=> $response)?)(self, handler)
                 }
             )*
         }
+    };
+    (@output) => { $crate::dispatch::HandlerResult };
+    (@output $response:ty) => { $crate::dispatch::CallbackResult<$response> };
+    (@register $event:ty) => { $crate::dispatch::Dispatcher::on::<$event, _, _> };
+    (@register $event:ty => $response:ty) => {
+        $crate::dispatch::Dispatcher::on_callback::<$event, _, _>
     };
 }
 

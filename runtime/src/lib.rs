@@ -10,6 +10,7 @@
 //! - [`envelope`]: the routing fields of a delivery (schema 2.0, 1.0, URL verification);
 //! - [`any_event`]: one typed value for any delivery (the generated `AnyEvent`);
 //! - [`dispatch`]: routes a delivery to the handler registered for its event type, once per event id;
+//! - [`callback`]: deliveries the platform waits an answer to (card actions), and that answer;
 //! - [`store`]: what replicas share: event id claims and tokens (`redis` with the feature `redis`);
 //! - `webhook` (feature `webhook`, `axum`): challenge, token, decryption, signature;
 //! - `ws` (feature `ws`): the long-connection client;
@@ -18,6 +19,7 @@
 //! Users import the generated crate, which re-exports these modules.
 
 pub mod any_event;
+pub mod callback;
 pub mod dispatch;
 pub mod envelope;
 pub mod event;
@@ -31,4 +33,5 @@ pub mod webhook;
 #[cfg(feature = "ws")]
 pub mod ws;
 
-pub use event::Event;
+pub use callback::Callback;
+pub use event::{Event, EventHeader, HeaderRef};

@@ -8,6 +8,13 @@
 //! re-serialized JSON), a refused request gets a 4xx with a reason (not a silent 200), and a
 //! duplicate delivery reaches the handler once.
 //!
+//! A callback ([`crate::callback`], e.g. `card.action.trigger`) is answered as the official SDKs
+//! answer it: HTTP 200 with the handler's answer as the JSON body, in plaintext even when the
+//! delivery was encrypted; 500 `{"msg":…}` when its handler fails. [`Webhook::handle_within`] bounds
+//! the handler's time ([`Config::callback_deadline`], which the axum handler applies): a late
+//! handler is dropped and `{}` answered, so that the card stays as it is instead of showing the
+//! platform's timeout error.
+//!
 //! ```
 //! use lark_runtime::dispatch::Dispatcher;
 //! use lark_runtime::webhook::{Config, SignatureHeaders, Webhook};
@@ -65,7 +72,8 @@ pub struct Webhook {
 pub enum Outcome {
     /// A URL verification request, answered with its challenge.
     Challenge(String),
-    /// An event accepted by the dispatcher (handled, duplicate or unhandled).
+    /// An event accepted by the dispatcher (handled, duplicate or unhandled), or a callback and its
+    /// answer.
     Dispatched(Dispatched),
     /// A refused request.
     Rejected(Rejection),
@@ -76,7 +84,8 @@ pub enum Outcome {
 pub struct Reply {
     /// The HTTP status.
     pub status: u16,
-    /// The JSON body: `{"challenge":…}`, `{"msg":"success"}` or `{"msg":"<reason>"}`.
+    /// The JSON body: `{"challenge":…}`, `{"msg":"success"}`, a callback's answer, or
+    /// `{"msg":"<reason>"}`.
     pub body: String,
     /// What happened.
     pub outcome: Outcome,
@@ -92,6 +101,10 @@ impl From<Outcome> for Reply {
                 200,
                 serde_json::json!({ "challenge": challenge }).to_string(),
             ),
+            // A callback's answer is what the platform shows the user.
+            Outcome::Dispatched(Dispatched::Answered { response, .. }) => {
+                (200, response.to_string())
+            }
             // Every accepted event gets the same answer: no JSON to build.
             Outcome::Dispatched(_) => (200, SUCCESS.to_owned()),
             Outcome::Rejected(rejection) => (
@@ -125,9 +138,24 @@ impl Webhook {
         &self.config
     }
 
-    /// Answers one request, using the system clock for the timestamp window.
+    /// Answers one request, using the system clock for the timestamp window. A callback handler has
+    /// no deadline here: see [`Webhook::handle_within`].
     pub async fn handle(&self, headers: SignatureHeaders<'_>, body: &[u8]) -> Reply {
         self.handle_at(SystemTime::now(), headers, body).await
+    }
+
+    /// Answers one request as [`Webhook::handle`] does, but a callback handler still running when
+    /// `deadline` completes is dropped and `{}` is answered (HTTP 200). `deadline` is any future, so
+    /// that this stays independent of the async runtime: with tokio,
+    /// `tokio::time::sleep(webhook.config().callback_deadline())`, started when the request arrived.
+    pub async fn handle_within(
+        &self,
+        headers: SignatureHeaders<'_>,
+        body: &[u8],
+        deadline: impl std::future::Future<Output = ()>,
+    ) -> Reply {
+        self.answer(SystemTime::now(), headers, body, deadline)
+            .await
     }
 
     /// Answers one request as if received at `now`.
@@ -137,7 +165,18 @@ impl Webhook {
         headers: SignatureHeaders<'_>,
         body: &[u8],
     ) -> Reply {
-        let outcome = match self.process(now, headers, body).await {
+        self.answer(now, headers, body, std::future::pending())
+            .await
+    }
+
+    async fn answer(
+        &self,
+        now: SystemTime,
+        headers: SignatureHeaders<'_>,
+        body: &[u8],
+        deadline: impl std::future::Future<Output = ()>,
+    ) -> Reply {
+        let outcome = match self.process(now, headers, body, deadline).await {
             Ok(outcome) => outcome,
             Err(rejection) => Outcome::Rejected(rejection),
         };
@@ -150,6 +189,7 @@ impl Webhook {
         now: SystemTime,
         headers: SignatureHeaders<'_>,
         body: &[u8],
+        deadline: impl std::future::Future<Output = ()>,
     ) -> Result<Outcome, Rejection> {
         if body.len() > self.config.max_body_bytes {
             return Err(Rejection::TooLarge {
@@ -194,7 +234,9 @@ impl Webhook {
                 }
                 self.check_token(delivery.header.token.as_deref())?;
                 Ok(Outcome::Dispatched(
-                    self.dispatcher.dispatch_delivery(delivery).await?,
+                    self.dispatcher
+                        .dispatch_delivery_within(delivery, deadline)
+                        .await?,
                 ))
             }
         }
@@ -260,6 +302,12 @@ fn log(outcome: &Outcome) {
             event_type = %header.event_type,
             event_id = header.event_id.as_deref().unwrap_or(""),
             "no handler; acknowledged"
+        ),
+        Outcome::Dispatched(Dispatched::Answered { header, kind, .. }) => tracing::debug!(
+            event_type = %header.event_type,
+            event_id = header.event_id.as_deref().unwrap_or(""),
+            ?kind,
+            "callback answered"
         ),
         Outcome::Rejected(rejection) if rejection.status() >= 500 => {
             tracing::error!(status = rejection.status(), error = %rejection, "handler failed")

@@ -13,18 +13,21 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 mod field;
+mod get;
 mod macros;
 mod object;
 mod unlisted;
 
 pub use bitflags::bitflags;
 pub use field::{Accepts, Field, Fit, Read};
+pub use get::{empty, Empty, Get};
 pub use object::{
     decode_field, deserialize_object, encode_field, find_field_mismatches, mismatches,
     serialize_object, FieldRead, Object,
 };
 pub use unlisted::UnlistedValue;
 
+pub use crate::__wire_callback as callback;
 pub use crate::__wire_event as event;
 pub use crate::__wire_flags as flags;
 pub use crate::__wire_integer_enum as integer_enum;

@@ -2,7 +2,13 @@
 //!
 //! The client asks `{domain}/callback/ws/endpoint` for a WebSocket URL with the app id and
 //! secret, then receives events as data frames, hands each to the same [`Dispatcher`] the webhook
-//! uses and answers every event with an acknowledgement carrying the handler's result. It pings at
+//! uses and answers every event with an acknowledgement carrying the handler's result: as the
+//! official Python SDK writes it, `{"code":200}` (500 when the handler failed), and for a callback
+//! (`card.action.trigger`, registered with `Dispatcher::on_callback`) `{"code":200,"data":…}`, `data`
+//! being the base64 of the answer's JSON; a callback handler gets
+//! [`Options::callback_deadline`] to answer, after which `{}` is sent. Callbacks arrive in frames of
+//! type `event`; frames of type `card` are dispatched and answered the same way (the official Python
+//! and Go clients drop them unanswered). It pings at
 //! the interval the server asks for (clamped to sane bounds), applies configuration updates that
 //! arrive in pongs, replaces a connection whose pongs stop, reassembles split messages (bounded in
 //! count, bytes and time), stops reading while every handler is busy, and reconnects with jitter

@@ -241,8 +241,11 @@ async fn an_expiry_out_of_range_is_an_unexpected_answer_not_a_panic() {
             .tenant_access_token(None)
             .await
             .unwrap_err();
-        assert!(matches!(error, Error::Unexpected { .. }), "{error:?}");
-        assert!(error.to_string().contains("out of range"), "{error}");
+        let Error::Token { source, .. } = &error else {
+            panic!("{error:?}");
+        };
+        assert!(matches!(**source, Error::Unexpected { .. }), "{error:?}");
+        assert!(source.to_string().contains("out of range"), "{error}");
     })
     .await;
 }

@@ -2,6 +2,8 @@
 //! other body is read whole for its routing fields first. Either way the handler gets the event as
 //! `serde_json::from_str` gives it, and the outcome (handled, duplicate, error, status) is the same.
 
+#![cfg(feature = "webhook")]
+
 use std::sync::{Arc, Mutex};
 
 use lark_runtime::dispatch::{DispatchError, Dispatched, Dispatcher};

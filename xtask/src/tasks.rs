@@ -64,10 +64,14 @@ const CORPUS_REPORTS: [&str; 14] = [
 
 /// Every test: the Rust suites of the workspace with every feature, then the conformance runs
 /// against the official SDKs (webhook vectors through lark-oapi and @larksuiteoapi/node-sdk; the
-/// official Python long-connection client against the local protocol server, whole and split).
-/// Each conformance script installs the official SDK it drives on first use.
+/// official Python long-connection client against the local protocol server, whole and split, and
+/// its acknowledgement of a card callback compared with lark-runtime's).
+/// Each conformance script installs the official SDK it drives on first use; the SDKs are installed
+/// before the Rust suites, one of which (`tests/tests/api_conformance.rs`) drives lark-oapi's API
+/// client.
 pub fn test(root: &Path) -> ExitCode {
-    let steps: [(&str, &[&str]); 5] = [
+    let steps: [(&str, &[&str]); 7] = [
+        ("bash", &["tests/conformance/run.sh", "--install"]),
         (
             &cargo(),
             &["test", "--workspace", "--all-features", "--no-fail-fast"],
@@ -77,6 +81,7 @@ pub fn test(root: &Path) -> ExitCode {
         ("bash", &["tests/conformance/run.sh"]),
         ("bash", &["tests/conformance/ws_official_client.sh", "1"]),
         ("bash", &["tests/conformance/ws_official_client.sh", "3"]),
+        ("bash", &["tests/conformance/ws_official_callback.sh"]),
     ];
     let failed: Vec<String> = steps
         .iter()

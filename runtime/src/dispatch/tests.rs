@@ -441,3 +441,172 @@ fn a_claim_whose_answer_was_lost_is_released_when_the_handler_fails() {
     assert_eq!(a_calls.load(Ordering::SeqCst), 1);
     assert_eq!(b_calls.load(Ordering::SeqCst), 2);
 }
+
+/// A callback: a [`Ping`] whose answer is `{"pong": n}`.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct Knock {
+    header: PingHeader,
+    event: PingBody,
+}
+
+impl Event for Knock {
+    const EVENT_TYPE: &'static str = "test.knock";
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct Answer {
+    pong: u32,
+}
+
+impl Callback for Knock {
+    type Response = Option<Answer>;
+}
+
+fn knock(id: &str, n: u32) -> String {
+    ping(id, n).replace("test.ping", "test.knock")
+}
+
+/// A dispatcher answering knocks (`None` for n = 0, an error for n = 13), counting its calls.
+fn answering(store: Option<&Arc<SharedStore>>) -> (Dispatcher, Arc<AtomicUsize>) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let mut dispatcher = Dispatcher::new();
+    if let Some(store) = store {
+        dispatcher = dispatcher.shared_claims(Arc::clone(store) as Arc<dyn ClaimStore>);
+    }
+    let dispatcher = dispatcher.on_callback(move |knock: Knock| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        async move {
+            match knock.event.n {
+                0 => Ok(None),
+                13 => Err("unlucky".into()),
+                n => Ok(Some(Answer { pong: n })),
+            }
+        }
+    });
+    (dispatcher, calls)
+}
+
+fn answered(outcome: Result<Dispatched, DispatchError>) -> (Value, AnswerKind) {
+    match outcome {
+        Ok(Dispatched::Answered {
+            header,
+            response,
+            kind,
+        }) => {
+            assert_eq!(header.event_type, "test.knock");
+            (response, kind)
+        }
+        other => panic!("not answered: {other:?}"),
+    }
+}
+
+#[test]
+fn a_callback_handler_answer_comes_out_of_dispatch() {
+    let (dispatcher, calls) = answering(None);
+    let outcome = block_on(dispatcher.dispatch(knock("k1", 7).as_bytes()));
+    assert_eq!(
+        outcome.as_ref().unwrap().response(),
+        Some(&serde_json::json!({ "pong": 7 }))
+    );
+    assert_eq!(
+        answered(outcome),
+        (serde_json::json!({ "pong": 7 }), AnswerKind::Handler)
+    );
+    // An answer serializing to null is sent as {}.
+    assert_eq!(
+        answered(block_on(dispatcher.dispatch(knock("k0", 0).as_bytes()))),
+        (serde_json::json!({}), AnswerKind::Handler)
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_redelivered_callback_gets_the_remembered_answer_and_the_handler_runs_once() {
+    let (dispatcher, calls) = answering(None);
+    for kind in [AnswerKind::Handler, AnswerKind::Replayed] {
+        assert_eq!(
+            answered(block_on(dispatcher.dispatch(knock("k1", 7).as_bytes()))),
+            (serde_json::json!({ "pong": 7 }), kind)
+        );
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn a_callback_answered_by_another_replica_gets_an_empty_answer_here() {
+    let store = Arc::new(SharedStore::default());
+    let (a, _) = answering(Some(&store));
+    let (b, b_calls) = answering(Some(&store));
+    let body = knock("k1", 7);
+    assert_eq!(
+        answered(block_on(a.dispatch(body.as_bytes()))).1,
+        AnswerKind::Handler
+    );
+    assert_eq!(
+        answered(block_on(b.dispatch(body.as_bytes()))),
+        (serde_json::json!({}), AnswerKind::Unknown)
+    );
+    assert_eq!(b_calls.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn a_late_callback_handler_is_dropped_and_answered_empty_and_may_run_again() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let dispatcher = Dispatcher::new().on_callback(move |_: Knock| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        std::future::pending::<CallbackResult<Option<Answer>>>()
+    });
+    let body = knock("k1", 7);
+    for _ in 0..2 {
+        let outcome = block_on(dispatcher.dispatch_within(body.as_bytes(), std::future::ready(())));
+        assert_eq!(answered(outcome), (serde_json::json!({}), AnswerKind::Late));
+    }
+    // The late handler's claim was released: the redelivery ran it again.
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    // Events are not limited by the deadline.
+    let (events, seen) = recording_dispatcher();
+    let outcome =
+        block_on(events.dispatch_within(ping("e1", 1).as_bytes(), std::future::ready(())));
+    assert!(matches!(outcome, Ok(Dispatched::Handled(_))));
+    assert_eq!(*seen.lock().unwrap(), [1]);
+}
+
+#[test]
+fn a_failing_callback_handler_is_an_error_and_its_redelivery_runs() {
+    let (dispatcher, calls) = answering(None);
+    for _ in 0..2 {
+        assert!(matches!(
+            block_on(dispatcher.dispatch(knock("k13", 13).as_bytes())),
+            Err(DispatchError::Handler { ref event_type, .. }) if event_type == "test.knock"
+        ));
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_callback_body_read_whole_is_answered_too() {
+    // `event` before `header`: the body is read whole for its routing fields.
+    let (dispatcher, _) = answering(None);
+    let body = r#"{"event":{"n":5},"schema":"2.0","header":{"event_id":"k5","event_type":"test.knock","token":"t"}}"#;
+    assert_eq!(
+        answered(block_on(dispatcher.dispatch(body.as_bytes()))),
+        (serde_json::json!({ "pong": 5 }), AnswerKind::Handler)
+    );
+}
+
+#[test]
+fn a_raw_callback_handler_answers_with_json() {
+    let dispatcher =
+        Dispatcher::new().on_raw_callback("url.preview.get", |body: Value| async move {
+            Ok(serde_json::json!({ "inline": { "title": body["event"]["context"]["url"] } }))
+        });
+    let body = r#"{"schema":"2.0","header":{"event_id":"u1","event_type":"url.preview.get","token":"t"},"event":{"context":{"url":"https://example.com/a"}}}"#;
+    let outcome = block_on(dispatcher.dispatch(body.as_bytes())).unwrap();
+    assert_eq!(
+        outcome.response(),
+        Some(&serde_json::json!({ "inline": { "title": "https://example.com/a" } }))
+    );
+    assert_eq!(outcome.header().event_type, "url.preview.get");
+}

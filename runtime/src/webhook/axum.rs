@@ -55,9 +55,11 @@ fn reason(status: StatusCode, msg: &'static str) -> Response {
 }
 
 /// The axum handler: reads the raw body (within the config's size limit and read timeout) and the
-/// signature headers, and answers with [`Webhook::handle`]. Mount it with [`router`], or in your own
+/// signature headers, and answers with [`Webhook::handle_within`], a callback's handler limited to
+/// [`Config::callback_deadline`] from the request's arrival. Mount it with [`router`], or in your own
 /// router with `State<Arc<Webhook>>`.
 pub async fn handle(State(webhook): State<Arc<Webhook>>, request: Request) -> Response {
+    let deadline = tokio::time::sleep(webhook.config().callback_time_limit());
     // The request taken apart rather than its headers extracted, which would copy them.
     let (parts, body) = request.into_parts();
     let reply = match read_body(body, webhook.config()).await {
@@ -68,7 +70,7 @@ pub async fn handle(State(webhook): State<Arc<Webhook>>, request: Request) -> Re
                     .get(name)
                     .and_then(|value| value.to_str().ok())
             });
-            webhook.handle(signature, &body).await
+            webhook.handle_within(signature, &body, deadline).await
         }
         Err(rejection) => Reply::from(Outcome::Rejected(rejection)),
     };

@@ -1,5 +1,5 @@
-//! What a webhook checks: verification token, encrypt key, timestamp window, body size, and how long
-//! a body may take to arrive.
+//! What a webhook checks: verification token, encrypt key, timestamp window, body size, how long
+//! a body may take to arrive, and how long a callback handler may take.
 
 use std::time::Duration;
 
@@ -27,6 +27,7 @@ pub struct Config {
     pub(super) timestamp_tolerance: Option<Duration>,
     pub(super) max_body_bytes: usize,
     pub(super) body_read_timeout: Duration,
+    pub(super) callback_deadline: Duration,
 }
 
 impl Default for Config {
@@ -37,6 +38,7 @@ impl Default for Config {
             timestamp_tolerance: Some(DEFAULT_TIMESTAMP_TOLERANCE),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            callback_deadline: crate::callback::DEFAULT_CALLBACK_DEADLINE,
         }
     }
 }
@@ -94,6 +96,20 @@ impl Config {
     pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
         self.body_read_timeout = timeout;
         self
+    }
+
+    /// How long a callback handler may run, counted from the request's arrival, before `{}` is
+    /// answered in its place ([`DEFAULT_CALLBACK_DEADLINE`](crate::callback::DEFAULT_CALLBACK_DEADLINE),
+    /// 2.8 s, by default: the platform waits 3 s). Applied by the HTTP integrations (axum) through
+    /// [`Webhook::handle_within`](super::Webhook::handle_within).
+    pub fn callback_deadline(mut self, deadline: Duration) -> Self {
+        self.callback_deadline = deadline;
+        self
+    }
+
+    /// The callback deadline ([`Config::callback_deadline`]).
+    pub fn callback_time_limit(&self) -> Duration {
+        self.callback_deadline
     }
 
     /// The body size limit.

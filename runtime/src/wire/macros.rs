@@ -81,6 +81,14 @@ macro_rules! __wire_object {
             }
         }
 
+        impl $crate::wire::Empty for $name {
+            type Out<'a> = &'a Self;
+
+            fn read(value: ::core::option::Option<&Self>) -> &Self {
+                value.unwrap_or_else(|| $crate::wire::empty())
+            }
+        }
+
         impl $crate::wire::Field for $name {
             const ACCEPTS: $crate::wire::Accepts = $crate::wire::Accepts::Object;
 
@@ -245,6 +253,14 @@ macro_rules! __wire_integer_enum {
             }
         }
 
+        impl $crate::wire::Empty for $name {
+            type Out<'a> = ::core::option::Option<&'a Self>;
+
+            fn read(value: ::core::option::Option<&Self>) -> ::core::option::Option<&Self> {
+                value
+            }
+        }
+
         impl $crate::wire::Field for $name {
             const ACCEPTS: $crate::wire::Accepts = $crate::wire::Accepts::Number;
         }
@@ -362,6 +378,14 @@ macro_rules! __wire_string_enum {
             }
         }
 
+        impl $crate::wire::Empty for $name {
+            type Out<'a> = ::core::option::Option<&'a Self>;
+
+            fn read(value: ::core::option::Option<&Self>) -> ::core::option::Option<&Self> {
+                value
+            }
+        }
+
         impl $crate::wire::Field for $name {
             const ACCEPTS: $crate::wire::Accepts = $crate::wire::Accepts::String;
         }
@@ -454,6 +478,14 @@ macro_rules! __wire_flags {
             }
         }
 
+        impl $crate::wire::Empty for $name {
+            type Out<'a> = Self;
+
+            fn read(value: ::core::option::Option<&Self>) -> Self {
+                value.copied().unwrap_or(Self::empty())
+            }
+        }
+
         impl $crate::wire::Field for $name {
             const ACCEPTS: $crate::wire::Accepts = $crate::wire::Accepts::Number;
         }
@@ -466,6 +498,37 @@ macro_rules! __wire_flags {
 #[macro_export]
 macro_rules! __wire_event {
     ($name:ident { event_type: $event_type:literal $(,)? }) => {
+        $crate::__wire_event!(@type $name $event_type {});
+    };
+    ($name:ident { event_type: $event_type:literal, header $(,)? }) => {
+        $crate::__wire_event!(@type $name $event_type {
+            fn header(&self) -> $crate::event::HeaderRef<'_> {
+                use $crate::event::__private::{millis, Get as _};
+                let header = self.header.get();
+                let mut routing = $crate::event::HeaderRef::default();
+                routing.event_id = header.event_id.get();
+                routing.create_time = millis(&header.create_time);
+                routing.token = header.token.get();
+                routing.app_id = header.app_id.get();
+                routing.tenant_key = header.tenant_key.get();
+                routing
+            }
+        });
+    };
+    ($name:ident { event_type: $event_type:literal, schema_1: [$($data:ident),* $(,)?] $(,)? }) => {
+        $crate::__wire_event!(@type $name $event_type {
+            fn header(&self) -> $crate::event::HeaderRef<'_> {
+                use $crate::event::__private::{seconds_text_as_millis, Get as _};
+                let mut routing = $crate::event::HeaderRef::default();
+                routing.event_id = self.uuid.get();
+                routing.create_time = seconds_text_as_millis(self.ts.get());
+                routing.token = self.token.get();
+                $(routing.$data = self.event.get().$data.get();)*
+                routing
+            }
+        });
+    };
+    (@type $name:ident $event_type:literal { $($header:tt)* }) => {
         impl $name {
             #[doc = concat!("The event type, as in `header.event_type`: `", $event_type, "`.")]
             pub const EVENT_TYPE: &'static str = $event_type;
@@ -473,6 +536,20 @@ macro_rules! __wire_event {
 
         impl $crate::Event for $name {
             const EVENT_TYPE: &'static str = $event_type;
+
+            $($header)*
+        }
+    };
+}
+
+/// Makes a generated event struct a [`Callback`](crate::callback::Callback) whose handler answers
+/// with the given response struct (the page's `响应回调的结构体`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wire_callback {
+    ($name:ident { response: $response:ident $(,)? }) => {
+        impl $crate::callback::Callback for $name {
+            type Response = $response;
         }
     };
 }

@@ -135,6 +135,7 @@ pub struct Options {
     pub(crate) backoff_base: Duration,
     pub(crate) reassembly: ReassemblyLimits,
     pub(crate) max_concurrent_handlers: usize,
+    pub(crate) callback_deadline: Duration,
 }
 
 impl Default for Options {
@@ -148,6 +149,7 @@ impl Default for Options {
             backoff_base: Duration::from_secs(1),
             reassembly: ReassemblyLimits::default(),
             max_concurrent_handlers: DEFAULT_MAX_CONCURRENT_HANDLERS,
+            callback_deadline: crate::callback::DEFAULT_CALLBACK_DEADLINE,
         }
     }
 }
@@ -203,6 +205,15 @@ impl Options {
     /// the network, not in memory.
     pub fn max_concurrent_handlers(mut self, limit: usize) -> Self {
         self.max_concurrent_handlers = limit.max(1);
+        self
+    }
+
+    /// How long a callback handler may run, from when its (reassembled) frame is handed to it,
+    /// before it is dropped and `{}` is sent in its acknowledgement instead
+    /// ([`DEFAULT_CALLBACK_DEADLINE`](crate::callback::DEFAULT_CALLBACK_DEADLINE), 2.8 s, by
+    /// default: the platform waits 3 s). Events are not limited.
+    pub fn callback_deadline(mut self, deadline: Duration) -> Self {
+        self.callback_deadline = deadline;
         self
     }
 }

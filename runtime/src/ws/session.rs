@@ -19,7 +19,7 @@ use super::frame::{
     METHOD_CONTROL, METHOD_DATA,
 };
 use super::reassembly::Reassembly;
-use crate::dispatch::Dispatcher;
+use crate::dispatch::{Dispatched, Dispatcher};
 
 pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -252,20 +252,28 @@ impl Session<'_> {
         let dispatcher = Arc::clone(self.dispatcher);
         let permit = slot.take();
         let acks = acks.clone();
+        let deadline = self.options.callback_deadline;
         tokio::spawn(async move {
             let _permit = permit;
             let started = Instant::now();
-            let code = match dispatcher.dispatch(&payload).await {
+            let dispatched = dispatcher
+                .dispatch_within(&payload, sleep_until(later(started, deadline)))
+                .await;
+            let (code, response) = match dispatched {
                 Ok(outcome) => {
                     tracing::debug!(%message_id, ?outcome, "event dispatched");
-                    200
+                    let response = match outcome {
+                        Dispatched::Answered { response, .. } => Some(response),
+                        _ => None,
+                    };
+                    (200, response)
                 }
                 Err(e) => {
                     tracing::warn!(%message_id, %trace_id, error = %e, "event not handled");
-                    500
+                    (500, None)
                 }
             };
-            let ack = acknowledgement(frame, code, started.elapsed());
+            let ack = acknowledgement(frame, code, started.elapsed(), response.as_ref());
             if acks.send(ack).await.is_err() {
                 tracing::warn!(%message_id, "connection closed before the acknowledgement; the server will deliver again");
             }
@@ -287,12 +295,44 @@ fn later(at: Instant, by: Duration) -> Instant {
         .unwrap_or_else(|| at + Duration::from_secs(1 << 32))
 }
 
-/// The answer to a data frame: the same frame with `biz_rt` and the handler's result as payload.
-pub(crate) fn acknowledgement(mut frame: Frame, code: u16, elapsed: Duration) -> Frame {
+/// The answer to a data frame: the same frame with `biz_rt` and the handler's result as payload,
+/// as the official Python SDK writes it: `{"code":200}`, with `"data"`, the base64 of the answer's
+/// JSON, for a callback (absent fields are left out, not written as `null`).
+pub(crate) fn acknowledgement(
+    mut frame: Frame,
+    code: u16,
+    elapsed: Duration,
+    response: Option<&serde_json::Value>,
+) -> Frame {
     frame.push_header(HEADER_BIZ_RT, elapsed.as_millis().to_string());
-    let body = serde_json::json!({ "code": code, "headers": {}, "data": null });
+    let mut body = serde_json::json!({ "code": code });
+    if let Some(response) = response {
+        body["data"] = serde_json::Value::String(base64(response.to_string().as_bytes()));
+    }
     frame.payload = Some(body.to_string().into_bytes());
     frame
+}
+
+/// Standard base64 (RFC 4648 alphabet, padded), as Python's `base64.b64encode` writes it.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -308,12 +348,35 @@ mod tests {
             ..Frame::default()
         };
         frame.push_header(HEADER_MESSAGE_ID, "m1");
-        let ack = acknowledgement(frame, 500, Duration::from_millis(42));
+        let ack = acknowledgement(frame.clone(), 500, Duration::from_millis(42), None);
         assert_eq!(ack.seq_id, 5);
         assert_eq!(ack.header(HEADER_MESSAGE_ID), Some("m1"));
         assert_eq!(ack.header(HEADER_BIZ_RT), Some("42"));
+        assert_eq!(ack.payload_bytes(), br#"{"code":500}"#);
+        let answer = serde_json::json!({ "toast": { "type": "info", "content": "ok" } });
+        let ack = acknowledgement(frame, 200, Duration::ZERO, Some(&answer));
         let body: serde_json::Value = serde_json::from_slice(ack.payload_bytes()).unwrap();
-        assert_eq!(body["code"], 500);
+        assert_eq!(body["code"], 200);
+        // The answer's JSON as serde_json writes it (key order depends on its `preserve_order`
+        // feature, which other crates of a build may turn on), in base64 (checked on its own below).
+        let json = serde_json::to_string(&answer).unwrap();
+        assert_eq!(body["data"], base64(json.as_bytes()));
+    }
+
+    #[test]
+    fn base64_matches_the_standard_alphabet_with_padding() {
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(plain.as_bytes()), encoded);
+        }
+        assert_eq!(base64(&[0xfb, 0xff, 0xfe]), "+//+");
     }
 
     #[test]

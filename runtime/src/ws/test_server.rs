@@ -2,8 +2,8 @@
 //!
 //! It answers the endpoint request with a `ws://` URL on the same port, accepts WebSocket
 //! connections (or refuses them with the handshake headers the platform uses), answers pings with
-//! pongs that may carry a configuration, and lets the caller push events (whole or split) and read
-//! the acknowledgements. Loopback only: it has no TLS and checks no credentials.
+//! pongs that may carry a configuration, and lets the caller push events and callbacks (whole or
+//! split) and read the acknowledgements. Loopback only: it has no TLS and checks no credentials.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -140,6 +140,12 @@ impl std::fmt::Debug for Command {
 impl ServerConnection {
     /// Sends an event body as `parts` data frames (1: not split); returns its message id.
     pub async fn send_event(&self, body: &[u8], parts: usize) -> String {
+        self.send_message(body, parts, MessageType::Event).await
+    }
+
+    /// Sends a body as `parts` data frames whose `type` header is `kind` (`event`, or `card`);
+    /// returns its message id.
+    pub async fn send_message(&self, body: &[u8], parts: usize, kind: MessageType) -> String {
         let n = self.next_message.fetch_add(1, Ordering::Relaxed);
         let message_id = format!("{}-msg-{n}", self.conn_id);
         let parts = parts.clamp(1, body.len().max(1));
@@ -159,7 +165,7 @@ impl ServerConnection {
                 payload: Some(chunk.to_vec()),
                 ..Frame::default()
             };
-            frame.push_header(HEADER_TYPE, MessageType::Event.as_str());
+            frame.push_header(HEADER_TYPE, kind.as_str());
             frame.push_header(HEADER_MESSAGE_ID, message_id.clone());
             frame.push_header(HEADER_SUM, sum.to_string());
             frame.push_header(HEADER_SEQ, seq.to_string());
