@@ -1,6 +1,6 @@
 //! Type space → Rust tokens → formatted source.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -36,11 +36,24 @@ fn module_tokens(module: &Module, verbatim: &mut Verbatim) -> TokenStream {
         .iter()
         .map(|def| def.name().to_owned())
         .collect();
+    let built_by_users = answer_types(&module.types);
     let items: Vec<TokenStream> = module
         .types
         .iter()
         .map(|def| match def {
-            TypeDef::Struct(def) => structure(def, verbatim),
+            TypeDef::Struct(def) if is_shared_header(def) => quote! {
+                /// The header of every schema 2.0 event, one type for all of them.
+                pub use crate::EventHeader;
+            },
+            TypeDef::Struct(def) => structure_as(
+                def,
+                verbatim,
+                match built_by_users.contains(def.name.as_str()) {
+                    true => Construct::Literal,
+                    false => Construct::NonExhaustive,
+                },
+                routing(def, &module.types).as_deref(),
+            ),
             TypeDef::Enum(def) => enumeration(def, &listed_name(&def.name, &mut taken), verbatim),
             TypeDef::Flags(def) => flags(def, verbatim),
         })
@@ -49,6 +62,41 @@ fn module_tokens(module: &Module, verbatim: &mut Verbatim) -> TokenStream {
         #![doc = #title]
         #(#items)*
     }
+}
+
+/// The structs a callback's answer is made of (its response struct and every struct under it): the
+/// user builds them, so they are struct literals rather than `#[non_exhaustive]`.
+fn answer_types(types: &[TypeDef]) -> HashSet<&str> {
+    let structs: HashMap<&str, &StructDef> = types
+        .iter()
+        .filter_map(|def| match def {
+            TypeDef::Struct(def) => Some((def.name.as_str(), def)),
+            _ => None,
+        })
+        .collect();
+    let mut found = HashSet::new();
+    let mut pending: Vec<&str> = structs
+        .values()
+        .filter_map(|def| def.event.as_ref()?.response.as_deref())
+        .collect();
+    while let Some(name) = pending.pop() {
+        let Some(def) = structs.get(name) else {
+            continue;
+        };
+        if !found.insert(def.name.as_str()) {
+            continue;
+        }
+        for field in &def.fields {
+            let mut ty = &field.ty;
+            while let FieldType::Vec(inner) | FieldType::Map(inner) = ty {
+                ty = inner;
+            }
+            if let FieldType::Named(inner) = ty {
+                pending.push(inner);
+            }
+        }
+    }
+    found
 }
 
 /// The name of the enum of the values an enum lists (`LevelListed` for `Level`), numbered when a
@@ -138,8 +186,66 @@ fn object_call(def: &StructDef) -> String {
     call("crate::wire::object", &def.name, &fields, Wrap::Fill)
 }
 
-fn structure(def: &StructDef, verbatim: &mut Verbatim) -> TokenStream {
-    structure_as(def, verbatim, Construct::NonExhaustive)
+/// The fields of the runtime's `EventHeader`: a module's `EventHeader` of exactly these fields is
+/// that type, re-exported.
+const SHARED_HEADER: [(&str, FieldType); 6] = [
+    ("event_id", FieldType::String),
+    ("event_type", FieldType::String),
+    ("create_time", FieldType::UnixMillis),
+    ("token", FieldType::String),
+    ("app_id", FieldType::String),
+    ("tenant_key", FieldType::String),
+];
+
+fn is_shared_header(def: &StructDef) -> bool {
+    def.name == "EventHeader"
+        && def.event.is_none()
+        && def.fields.len() == SHARED_HEADER.len()
+        && def
+            .fields
+            .iter()
+            .zip(&SHARED_HEADER)
+            .all(|(field, (name, ty))| {
+                field.wire_name == *name && field.ident == *name && field.ty == *ty
+            })
+}
+
+/// How an event struct's `Event::header` reads its routing fields, as the `event!` call says it:
+/// `header` (2.0: from its `header` struct), `schema_1: [app_id, tenant_key]` (1.0: `uuid`, `ts`,
+/// `token` and those fields of `event`), or nothing (the header reads as empty).
+fn routing(def: &StructDef, types: &[TypeDef]) -> Option<String> {
+    def.event.as_ref()?;
+    let field_of = |def: &StructDef, name: &str, ty: &FieldType| {
+        def.fields
+            .iter()
+            .any(|field| field.wire_name == name && field.ident == name && field.ty == *ty)
+    };
+    let named = |def: &StructDef, name: &str| {
+        let field = def.fields.iter().find(|field| field.wire_name == name)?;
+        let FieldType::Named(type_name) = &field.ty else {
+            return None;
+        };
+        types.iter().find_map(|def| match def {
+            TypeDef::Struct(def) if def.name == *type_name => Some(def),
+            _ => None,
+        })
+    };
+    if let Some(header) = named(def, "header") {
+        let complete = SHARED_HEADER
+            .iter()
+            .filter(|(name, _)| *name != "event_type")
+            .all(|(name, ty)| field_of(header, name, ty));
+        return complete.then(|| "header".to_owned());
+    }
+    let top_level = ["uuid", "ts", "token"]
+        .iter()
+        .all(|name| field_of(def, name, &FieldType::String));
+    let data = named(def, "event").filter(|_| top_level)?;
+    let fields: Vec<&str> = ["app_id", "tenant_key"]
+        .into_iter()
+        .filter(|name| field_of(data, name, &FieldType::String))
+        .collect();
+    Some(format!("schema_1: [{}]", fields.join(", ")))
 }
 
 /// How code outside the crate may build a generated struct.
@@ -161,27 +267,41 @@ pub(crate) fn type_items(
     types
         .iter()
         .map(|def| match def {
-            TypeDef::Struct(def) => structure_as(def, verbatim, construct),
+            TypeDef::Struct(def) => structure_as(def, verbatim, construct, None),
             TypeDef::Enum(def) => enumeration(def, &listed_name(&def.name, &mut taken), verbatim),
             TypeDef::Flags(def) => flags(def, verbatim),
         })
         .collect()
 }
 
-fn structure_as(def: &StructDef, verbatim: &mut Verbatim, construct: Construct) -> TokenStream {
+fn structure_as(
+    def: &StructDef,
+    verbatim: &mut Verbatim,
+    construct: Construct,
+    routing: Option<&str>,
+) -> TokenStream {
     let non_exhaustive = (construct == Construct::NonExhaustive).then(|| quote!(#[non_exhaustive]));
     let docs = doc_attrs(&def.docs);
     let name = ident(&def.name);
     let fields = def.fields.iter().map(struct_field);
     let mut calls = object_call(def);
     if let Some(event) = &def.event {
-        let event_type = Entry::plain(format!("event_type: {:?}", event.event_type));
+        let mut entries = vec![Entry::plain(format!("event_type: {:?}", event.event_type))];
+        entries.extend(routing.map(|routing| Entry::plain(routing.to_owned())));
         calls.push_str(&call(
             "crate::wire::event",
             &def.name,
-            &[event_type],
+            &entries,
             Wrap::Lines,
         ));
+        if let Some(response) = &event.response {
+            calls.push_str(&call(
+                "crate::wire::callback",
+                &def.name,
+                &[Entry::plain(format!("response: {response}"))],
+                Wrap::Lines,
+            ));
+        }
     }
     let calls = verbatim.place(calls);
     quote! {

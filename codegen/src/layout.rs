@@ -90,13 +90,29 @@ fn handlers(modules: &[Module]) -> String {
         .filter_map(|(module, def)| {
             let event = def.event.as_ref()?;
             let path = format!("{}::{}::{}", module.service, module.version, def.name);
+            let (docs, text) = match &event.response {
+                Some(response) => (
+                    format!(
+                        "Registers the handler of [`{path}`] callbacks (`{}`), whose answer is sent back.",
+                        event.event_type
+                    ),
+                    format!(
+                        "{}: {path} => {}::{}::{response}",
+                        event.handler_method, module.service, module.version
+                    ),
+                ),
+                None => (
+                    format!(
+                        "Registers the handler of [`{path}`] events (`{}`).",
+                        event.event_type
+                    ),
+                    format!("{}: {path}", event.handler_method),
+                ),
+            };
             Some(Entry {
-                docs: vec![format!(
-                    "Registers the handler of [`{path}`] events (`{}`).",
-                    event.event_type
-                )],
+                docs: vec![docs],
                 attrs: vec![format!("#[cfg(feature = {:?})]", module.service)],
-                text: format!("{}: {path}", event.handler_method),
+                text,
             })
         })
         .collect();
@@ -157,7 +173,7 @@ fn lib(layout: &Layout) -> TokenStream {
         pub use lark_runtime::webhook;
         #[cfg(feature = "ws")]
         pub use lark_runtime::ws;
-        pub use lark_runtime::{any_event, dispatch, envelope, wire, Event};
+        pub use lark_runtime::{any_event, dispatch, envelope, wire, Callback, Event, EventHeader, HeaderRef};
         #[rustfmt::skip]
         mod services;
         pub use services::*;

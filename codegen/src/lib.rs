@@ -16,6 +16,7 @@ mod docs;
 mod emit;
 mod layout;
 mod model;
+mod names_lock;
 mod naming;
 mod page;
 pub mod pipeline;
@@ -57,6 +58,8 @@ pub struct Config {
     pub layout: Layout,
     /// The text of `schema/variant-names.json`, when there is one.
     pub variant_names: Option<String>,
+    /// The text of `schema/names.lock.json` (the names already given), when there is one.
+    pub names_lock: Option<String>,
 }
 
 /// One file to write, relative to the crate root.
@@ -75,6 +78,9 @@ pub enum Error {
     /// `schema/variant-names.json` is not a valid naming table.
     #[error("variant-names.json: {0}")]
     VariantNames(String),
+    /// `schema/names.lock.json` is not a valid lock (fix or delete it: it is rewritten).
+    #[error("names.lock.json: {0}")]
+    NamesLock(String),
     /// The emitted tokens do not parse as Rust (a bug in this crate).
     #[error("generated code for {module} does not parse: {message}")]
     Emit { module: String, message: String },
@@ -97,6 +103,8 @@ pub struct Generated {
     pub warnings: Vec<String>,
     /// Every event the crate has a struct for, in event type order.
     pub events: Vec<EventEntry>,
+    /// The text of `schema/names.lock.json` after this generation: every public name it gave.
+    pub names_lock: String,
 }
 
 /// Generates every file of the crate from the schemas. Deterministic: the same input gives the same
@@ -116,13 +124,19 @@ pub fn generate(schemas: &[SchemaFile], config: &Config) -> Result<Generated, Er
             Err(err) => warnings.push(format!("{err}; left out")),
         }
     }
+    let lock = match &config.names_lock {
+        Some(text) => names_lock::NamesLock::parse(text).map_err(Error::NamesLock)?,
+        None => names_lock::NamesLock::default(),
+    };
     let chosen = page::choose(pages);
     let mut events = Vec::new();
-    let modules = resolve::modules(&chosen, &names, &mut warnings, &mut events);
+    let mut modules = resolve::modules(&chosen, &names, &mut warnings, &mut events);
+    let names_lock = lock.apply(&mut modules, &mut warnings).to_text();
     Ok(Generated {
         files: layout::files(&modules, &config.layout)?,
         warnings,
         events,
+        names_lock,
     })
 }
 

@@ -65,6 +65,8 @@ pub struct EventInfo {
     pub event_type: String,
     /// The dispatcher method, e.g. `on_p2_application_app_version_publish_apply_v6`.
     pub handler_method: String,
+    /// A callback's answer struct (`P2CardActionTriggerResponse`), when the page documents one.
+    pub response: Option<String>,
 }
 
 /// The JSON type of an enum's values.

@@ -133,7 +133,9 @@ pub fn method_name(text: &str) -> String {
 
 /// The parts of an event type: `application.application.app_version.publish_apply_v6` →
 /// service `application`, version `v6`, struct `P2ApplicationAppVersionPublishApplyV6` (the service is
-/// dropped and the rest joined, as the official SDKs name it). An event type with no `_vN` suffix is
+/// dropped and the rest joined, as the official SDKs name it). A dotted type with no `_vN` suffix is a
+/// schema 2.0 callback (`card.action.trigger`): named in full as the official SDKs name it
+/// (`P2CardActionTrigger`), in the module `callback` of its service. An event type of one segment is
 /// a schema 1.0 event (`leave_approval` → `P1LeaveApproval`) and belongs to version `v1`, the
 /// platform's first event format. Its type names no service: the service given here is the type
 /// itself, and `page::choose` puts it under the service of the pages next to its own.
@@ -158,13 +160,16 @@ pub fn event_names(event_type: &str) -> Option<EventNames> {
         .rsplit_once("_v")
         .filter(|(_, digits)| !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
         .map(|(_, digits)| format!("v{digits}"));
-    let joined: String = rest
+    let callback = version.is_none() && segments.len() > 1;
+    let named = if callback { &segments } else { &rest };
+    let joined: String = named
         .iter()
         .filter_map(|segment| type_name(segment))
         .collect();
-    let schema_1 = version.is_none();
+    let schema_1 = version.is_none() && !callback;
     let (prefix, version) = match version {
         Some(version) => ("P2", version),
+        None if callback => ("P2", "callback".to_owned()),
         None => ("P1", "v1".to_owned()),
     };
     Some(EventNames {
@@ -237,6 +242,13 @@ mod tests {
         );
         assert_eq!(names.struct_name, "P1LeaveApproval");
         assert!(names.schema_1);
+        let names = event_names("card.action.trigger").unwrap();
+        assert_eq!(
+            (names.service.as_str(), names.version.as_str()),
+            ("card", "callback")
+        );
+        assert_eq!(names.struct_name, "P2CardActionTrigger");
+        assert!(!names.schema_1);
         assert!(event_names("").is_none());
     }
 }

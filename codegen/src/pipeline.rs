@@ -41,6 +41,8 @@ pub struct Target {
     /// Root of the API crate, written when the pages document server APIs.
     pub api_crate_dir: PathBuf,
     pub api_layout: Layout,
+    /// The names already given (read, then rewritten): `schema/names.lock.json`.
+    pub names_lock: PathBuf,
 }
 
 impl Target {
@@ -52,6 +54,7 @@ impl Target {
             layout: Layout::InRepo,
             api_crate_dir: root.join("generated/api"),
             api_layout: Layout::InRepo,
+            names_lock: root.join("schema/names.lock.json"),
         }
     }
 
@@ -73,6 +76,7 @@ impl Target {
                 runtime_path: relative_path(&api_dir, runtime_dir).display().to_string(),
             },
             api_crate_dir: api_dir,
+            names_lock: out.join("names.lock.json"),
         }
     }
 
@@ -183,12 +187,21 @@ pub fn compute(
             schema: value,
         });
     }
+    let names_lock = match fs::read_to_string(&target.names_lock) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(io_error(&target.names_lock)(e)),
+    };
     let config = Config {
         layout: target.layout.clone(),
         variant_names,
+        names_lock,
     };
     let generated = crate::generate(&schemas, &config)?;
     output.warnings.extend(generated.warnings);
+    output
+        .files
+        .insert(target.names_lock.clone(), generated.names_lock);
     for file in generated.files {
         output
             .files
@@ -196,6 +209,7 @@ pub fn compute(
     }
     let api_config = Config {
         layout: target.api_layout.clone(),
+        names_lock: None,
         ..config
     };
     let api = crate::generate_api(&schemas, &api_config)?;

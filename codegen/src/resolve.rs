@@ -174,6 +174,23 @@ impl PageResolver<'_> {
             };
             fields.push(field(&fields, wire_name, ty, property));
         }
+        let response = match &page.schema.answer {
+            Some(answer) if !answer.properties.is_empty() => {
+                let docs = vec![
+                    format!(
+                        "What the app answers to [`{struct_name}`]: the page's `响应回调的结构体`."
+                    ),
+                    "Build it with `..Default::default()`; fields left `None` are not sent."
+                        .to_owned(),
+                ];
+                let object = Object {
+                    properties: &answer.properties,
+                    line: None,
+                };
+                Some(self.object(&format!("{struct_name}Response"), object, docs)?)
+            }
+            _ => None,
+        };
         let def = StructDef {
             name: name.clone(),
             docs: event_docs(chosen),
@@ -181,6 +198,7 @@ impl PageResolver<'_> {
             event: Some(EventInfo {
                 event_type: page.event_type.clone(),
                 handler_method: format!("on_{}", naming::method_name(struct_name)),
+                response,
             }),
         };
         let origin = self.origin(None);

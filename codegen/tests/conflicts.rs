@@ -40,6 +40,7 @@ fn config() -> Config {
     Config {
         layout: Layout::InRepo,
         variant_names: None,
+        names_lock: None,
     }
 }
 
@@ -145,6 +146,7 @@ fn broken_schemas_leave_their_page_out_naming_the_file() {
     let bad_names = Config {
         layout: Layout::InRepo,
         variant_names: Some("{".into()),
+        names_lock: None,
     };
     assert!(matches!(
         generate(&[], &bad_names),

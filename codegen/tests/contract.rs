@@ -23,6 +23,7 @@ fn generate_from(text: &str) -> (Vec<String>, bool) {
     let config = Config {
         layout: Layout::InRepo,
         variant_names: None,
+        names_lock: None,
     };
     let generated = generate(&[file], &config).unwrap();
     let has_event = generated.files.iter().any(|f| {

@@ -37,6 +37,7 @@ fn config(layout: Layout) -> Config {
     Config {
         layout,
         variant_names: Some(names),
+        names_lock: None,
     }
 }
 
@@ -145,5 +146,13 @@ fn generated_modules_are_declarations_and_one_macro_call_per_item() {
     );
     assert!(v6
         .contents
-        .contains("crate::wire::object!(EventHeader { event_id, event_type, create_time, token, app_id, tenant_key });"));
+        .contains("crate::wire::object!(UserId { union_id, user_id, open_id });"));
+    assert!(
+        v6.contents.contains("\npub use crate::EventHeader;\n"),
+        "the standard header is the runtime's shared type"
+    );
+    assert!(v6.contents.contains(
+        "crate::wire::event!(P2ApplicationAppVersionPublishApplyV6 {\n    \
+         event_type: \"application.application.app_version.publish_apply_v6\",\n    header,\n});"
+    ));
 }

@@ -32,11 +32,15 @@ fn main() -> Result<(), Failure> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["serve"] => serve(),
-        ["client", base, calls, concurrency] => client(base, calls.parse()?, concurrency.parse()?, 1),
+        ["client", base, calls, concurrency] => {
+            client(base, calls.parse()?, concurrency.parse()?, 1)
+        }
         ["client", base, calls, concurrency, threads] => {
             client(base, calls.parse()?, concurrency.parse()?, threads.parse()?)
         }
-        _ => Err("usage: api_bench serve | api_bench client BASE CALLS CONCURRENCY [THREADS]".into()),
+        _ => {
+            Err("usage: api_bench serve | api_bench client BASE CALLS CONCURRENCY [THREADS]".into())
+        }
     }
 }
 

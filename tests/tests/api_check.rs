@@ -29,6 +29,7 @@ fn generated(page: &SchemaFile, root: &Path) -> BTreeMap<PathBuf, String> {
     let config = Config {
         layout: Layout::InRepo,
         variant_names: fs::read_to_string(repo_root().join("schema/variant-names.json")).ok(),
+        names_lock: None,
     };
     generate(std::slice::from_ref(page), &config)
         .unwrap()

@@ -232,7 +232,9 @@ fn read_form(content_type: &str, body: &[u8]) -> Result<Vec<Part>, String> {
     let mut parts = Vec::new();
     let next_delimiter = format!("\r\n{delimiter}");
     while !rest.starts_with(b"--") {
-        rest = rest.strip_prefix(b"\r\n").ok_or("no line break after a boundary")?;
+        rest = rest
+            .strip_prefix(b"\r\n")
+            .ok_or("no line break after a boundary")?;
         let head_end = find(rest, b"\r\n\r\n").ok_or("a part without the end of its headers")?;
         let head = std::str::from_utf8(&rest[..head_end]).map_err(|e| e.to_string())?;
         rest = &rest[head_end + 4..];
@@ -420,7 +422,13 @@ fn check_ours_against_the_pages(ours: &[Recorded]) {
         Body::Form(parts) => {
             let fields: Vec<_> = parts
                 .iter()
-                .map(|p| (p.name.as_str(), p.file_name.as_deref(), p.content.as_slice()))
+                .map(|p| {
+                    (
+                        p.name.as_str(),
+                        p.file_name.as_deref(),
+                        p.content.as_slice(),
+                    )
+                })
                 .collect();
             assert_eq!(
                 fields,
@@ -476,7 +484,9 @@ fn differences(ours: &[Recorded], theirs: &[Recorded]) -> Vec<String> {
         );
         match (&a.body, &b.body) {
             (Body::Form(x), Body::Form(y)) => {
-                let names = |parts: &[Part]| -> Vec<String> { parts.iter().map(|p| p.name.clone()).collect() };
+                let names = |parts: &[Part]| -> Vec<String> {
+                    parts.iter().map(|p| p.name.clone()).collect()
+                };
                 differ(
                     "form parts",
                     format!("{:?}", names(x)),

@@ -55,6 +55,7 @@ fn pages() -> Vec<Page> {
     let config = lark_codegen::Config {
         layout: lark_codegen::Layout::InRepo,
         variant_names: fs::read_to_string(root.join("schema/variant-names.json")).ok(),
+        names_lock: None,
     };
     let generated = lark_codegen::generate_api(&schemas, &config).unwrap();
     generated
