@@ -10,7 +10,9 @@
 //!
 //! Calls go through [`Client`] (the hand-written `lark-runtime` crate, re-exported as [`api`]): it
 //! fetches and caches tenant and app access tokens, retries idempotent calls on network errors and
-//! 5xx, waits out rate limits, and returns the platform's `code`, `msg` and log id in an [`Error`].
+//! 5xx, waits out rate limits (and, built with `pacing(true)`, spaces calls by the limits each page
+//! documents), turns OAuth codes into user access tokens, and returns the platform's `code`, `msg` and
+//! log id in an [`Error`].
 //! [`Client::send`] sends any `Request`; [`Client::items`] streams the items of a paginated API across
 //! pages; [`Client::fetch`] streams a file download.
 //!

@@ -90,7 +90,9 @@
 pub use lark_runtime::webhook;
 #[cfg(feature = "ws")]
 pub use lark_runtime::ws;
-pub use lark_runtime::{any_event, dispatch, envelope, wire, Event};
+pub use lark_runtime::{
+    any_event, dispatch, envelope, wire, Callback, Event, EventHeader, HeaderRef,
+};
 #[rustfmt::skip]
 mod services;
 pub use services::*;

@@ -12,6 +12,8 @@ pub mod approval;
 pub mod auth;
 #[cfg(feature = "calendar")]
 pub mod calendar;
+#[cfg(feature = "card")]
+pub mod card;
 #[cfg(feature = "compensation")]
 pub mod compensation;
 #[cfg(feature = "contact")]
@@ -89,6 +91,9 @@ crate::dispatch::handlers!(DispatcherExt {
     /// Registers the handler of [`calendar::v4::P2CalendarEventChangedV4`] events (`calendar.calendar.event.changed_v4`).
     #[cfg(feature = "calendar")]
     on_p2_calendar_event_changed_v4: calendar::v4::P2CalendarEventChangedV4,
+    /// Registers the handler of [`card::callback::P2CardActionTrigger`] callbacks (`card.action.trigger`), whose answer is sent back.
+    #[cfg(feature = "card")]
+    on_p2_card_action_trigger: card::callback::P2CardActionTrigger => card::callback::P2CardActionTriggerResponse,
     /// Registers the handler of [`compensation::v1::P2ArchiveChangedV1`] events (`compensation.archive.changed_v1`).
     #[cfg(feature = "compensation")]
     on_p2_archive_changed_v1: compensation::v1::P2ArchiveChangedV1,
@@ -459,6 +464,8 @@ crate::any_event::declare!(AnyEvent {
     P2CalendarAclDeletedV4: calendar::v4::P2CalendarAclDeletedV4,
     #[cfg(feature = "calendar")]
     P2CalendarEventChangedV4: calendar::v4::P2CalendarEventChangedV4,
+    #[cfg(feature = "card")]
+    P2CardActionTrigger: card::callback::P2CardActionTrigger,
     #[cfg(feature = "compensation")]
     P2ArchiveChangedV1: compensation::v1::P2ArchiveChangedV1,
     #[cfg(feature = "contact")]

@@ -28,33 +28,12 @@ pub struct P2WorkspaceRecordChangeV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2WorkspaceRecordChangeV1 { schema, header, event });
-crate::wire::event!(P2WorkspaceRecordChangeV1 { event_type: "apaas.workspace.record_change_v1" });
-/// The page's type `event_header`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct EventHeader {
-    /// 事件 ID
-    pub event_id: Option<String>,
-    /// 事件类型
-    pub event_type: Option<String>,
-    /// 事件创建时间戳（单位：毫秒）
-    ///
-    /// Unix time in milliseconds.
-    pub create_time: Option<crate::wire::UnixMillis>,
-    /// 事件 Token
-    pub token: Option<String>,
-    /// 应用 ID
-    pub app_id: Option<String>,
-    /// 租户 Key
-    pub tenant_key: Option<String>,
-    /// Fields the page does not list, listed fields sent as `null`, and values that do not fit their
-    /// documented type (their field is `None`; `mismatches()` says where): kept so that re-encoding
-    /// loses nothing. Integers, integer enums and bit sets also read numeric strings (`"2"`); an enum's
-    /// or a bit set's is kept here while its field holds the value read from it. A field that holds
-    /// another value wins over an entry here.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-crate::wire::object!(EventHeader { event_id, event_type, create_time, token, app_id, tenant_key });
+crate::wire::event!(P2WorkspaceRecordChangeV1 {
+    event_type: "apaas.workspace.record_change_v1",
+    header,
+});
+/// The header of every schema 2.0 event, one type for all of them.
+pub use crate::EventHeader;
 /// The `event` part of [`P2WorkspaceRecordChangeV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -31,33 +31,10 @@ pub struct P2ApplicationAppVersionAuditV6 {
 crate::wire::object!(P2ApplicationAppVersionAuditV6 { schema, header, event });
 crate::wire::event!(P2ApplicationAppVersionAuditV6 {
     event_type: "application.application.app_version.audit_v6",
+    header,
 });
-/// The page's type `event_header`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct EventHeader {
-    /// 事件 ID
-    pub event_id: Option<String>,
-    /// 事件类型
-    pub event_type: Option<String>,
-    /// 事件创建时间戳（单位：毫秒）
-    ///
-    /// Unix time in milliseconds.
-    pub create_time: Option<crate::wire::UnixMillis>,
-    /// 事件 Token
-    pub token: Option<String>,
-    /// 应用 ID
-    pub app_id: Option<String>,
-    /// 租户 Key
-    pub tenant_key: Option<String>,
-    /// Fields the page does not list, listed fields sent as `null`, and values that do not fit their
-    /// documented type (their field is `None`; `mismatches()` says where): kept so that re-encoding
-    /// loses nothing. Integers, integer enums and bit sets also read numeric strings (`"2"`); an enum's
-    /// or a bit set's is kept here while its field holds the value read from it. A field that holds
-    /// another value wins over an entry here.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-crate::wire::object!(EventHeader { event_id, event_type, create_time, token, app_id, tenant_key });
+/// The header of every schema 2.0 event, one type for all of them.
+pub use crate::EventHeader;
 /// The `event` part of [`P2ApplicationAppVersionAuditV6`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -194,6 +171,7 @@ pub struct P2ApplicationAppVersionPublishApplyV6 {
 crate::wire::object!(P2ApplicationAppVersionPublishApplyV6 { schema, header, event });
 crate::wire::event!(P2ApplicationAppVersionPublishApplyV6 {
     event_type: "application.application.app_version.publish_apply_v6",
+    header,
 });
 /// The `event` part of [`P2ApplicationAppVersionPublishApplyV6`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -968,7 +946,10 @@ pub struct P2ApplicationCreatedV6 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2ApplicationCreatedV6 { schema, header, event });
-crate::wire::event!(P2ApplicationCreatedV6 { event_type: "application.application.created_v6" });
+crate::wire::event!(P2ApplicationCreatedV6 {
+    event_type: "application.application.created_v6",
+    header,
+});
 /// The `event` part of [`P2ApplicationCreatedV6`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1077,6 +1058,7 @@ pub struct P2ApplicationFeedbackCreatedV6 {
 crate::wire::object!(P2ApplicationFeedbackCreatedV6 { schema, header, event });
 crate::wire::event!(P2ApplicationFeedbackCreatedV6 {
     event_type: "application.application.feedback.created_v6",
+    header,
 });
 /// The `event` part of [`P2ApplicationFeedbackCreatedV6`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1150,7 +1132,7 @@ pub struct P2BotMenuV6 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2BotMenuV6 { schema, header, event });
-crate::wire::event!(P2BotMenuV6 { event_type: "application.bot.menu_v6" });
+crate::wire::event!(P2BotMenuV6 { event_type: "application.bot.menu_v6", header });
 /// The `event` part of [`P2BotMenuV6`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

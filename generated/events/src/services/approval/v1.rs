@@ -33,7 +33,7 @@ pub struct P1ApprovalCc {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P1ApprovalCc { ts, uuid, token, r#type: "type", event });
-crate::wire::event!(P1ApprovalCc { event_type: "approval_cc" });
+crate::wire::event!(P1ApprovalCc { event_type: "approval_cc", schema_1: [app_id, tenant_key] });
 /// The `event` part of [`P1ApprovalCc`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -404,7 +404,10 @@ pub struct P1ShiftApproval {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P1ShiftApproval { ts, uuid, token, r#type: "type", event });
-crate::wire::event!(P1ShiftApproval { event_type: "shift_approval" });
+crate::wire::event!(P1ShiftApproval {
+    event_type: "shift_approval",
+    schema_1: [app_id, tenant_key],
+});
 /// The `event` part of [`P1ShiftApproval`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -30,33 +30,10 @@ pub struct P2CustomAttrEventUpdatedV3 {
 crate::wire::object!(P2CustomAttrEventUpdatedV3 { schema, header, event });
 crate::wire::event!(P2CustomAttrEventUpdatedV3 {
     event_type: "contact.custom_attr_event.updated_v3",
+    header,
 });
-/// The page's type `event_header`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct EventHeader {
-    /// 事件 ID
-    pub event_id: Option<String>,
-    /// 事件类型
-    pub event_type: Option<String>,
-    /// 事件创建时间戳（单位：毫秒）
-    ///
-    /// Unix time in milliseconds.
-    pub create_time: Option<crate::wire::UnixMillis>,
-    /// 事件 Token
-    pub token: Option<String>,
-    /// 应用 ID
-    pub app_id: Option<String>,
-    /// 租户 Key
-    pub tenant_key: Option<String>,
-    /// Fields the page does not list, listed fields sent as `null`, and values that do not fit their
-    /// documented type (their field is `None`; `mismatches()` says where): kept so that re-encoding
-    /// loses nothing. Integers, integer enums and bit sets also read numeric strings (`"2"`); an enum's
-    /// or a bit set's is kept here while its field holds the value read from it. A field that holds
-    /// another value wins over an entry here.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-crate::wire::object!(EventHeader { event_id, event_type, create_time, token, app_id, tenant_key });
+/// The header of every schema 2.0 event, one type for all of them.
+pub use crate::EventHeader;
 /// The `event` part of [`P2CustomAttrEventUpdatedV3`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -118,7 +95,7 @@ pub struct P2DepartmentCreatedV3 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2DepartmentCreatedV3 { schema, header, event });
-crate::wire::event!(P2DepartmentCreatedV3 { event_type: "contact.department.created_v3" });
+crate::wire::event!(P2DepartmentCreatedV3 { event_type: "contact.department.created_v3", header });
 /// The `event` part of [`P2DepartmentCreatedV3`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -293,7 +270,7 @@ pub struct P2DepartmentDeletedV3 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2DepartmentDeletedV3 { schema, header, event });
-crate::wire::event!(P2DepartmentDeletedV3 { event_type: "contact.department.deleted_v3" });
+crate::wire::event!(P2DepartmentDeletedV3 { event_type: "contact.department.deleted_v3", header });
 /// The `event` part of [`P2DepartmentDeletedV3`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -358,6 +335,7 @@ pub struct P2EmployeeTypeEnumCreatedV3 {
 crate::wire::object!(P2EmployeeTypeEnumCreatedV3 { schema, header, event });
 crate::wire::event!(P2EmployeeTypeEnumCreatedV3 {
     event_type: "contact.employee_type_enum.created_v3",
+    header,
 });
 /// The `event` part of [`P2EmployeeTypeEnumCreatedV3`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -504,6 +482,7 @@ pub struct P2EmployeeTypeEnumDeletedV3 {
 crate::wire::object!(P2EmployeeTypeEnumDeletedV3 { schema, header, event });
 crate::wire::event!(P2EmployeeTypeEnumDeletedV3 {
     event_type: "contact.employee_type_enum.deleted_v3",
+    header,
 });
 /// The `event` part of [`P2EmployeeTypeEnumDeletedV3`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -549,6 +528,7 @@ pub struct P2EmployeeTypeEnumUpdatedV3 {
 crate::wire::object!(P2EmployeeTypeEnumUpdatedV3 { schema, header, event });
 crate::wire::event!(P2EmployeeTypeEnumUpdatedV3 {
     event_type: "contact.employee_type_enum.updated_v3",
+    header,
 });
 /// The `event` part of [`P2EmployeeTypeEnumUpdatedV3`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -595,7 +575,7 @@ pub struct P2ScopeUpdatedV3 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2ScopeUpdatedV3 { schema, header, event });
-crate::wire::event!(P2ScopeUpdatedV3 { event_type: "contact.scope.updated_v3" });
+crate::wire::event!(P2ScopeUpdatedV3 { event_type: "contact.scope.updated_v3", header });
 /// The `event` part of [`P2ScopeUpdatedV3`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -31,33 +31,10 @@ pub struct P2CommonDataIdUserMappingChangedV1 {
 crate::wire::object!(P2CommonDataIdUserMappingChangedV1 { schema, header, event });
 crate::wire::event!(P2CommonDataIdUserMappingChangedV1 {
     event_type: "corehr.common_data.id.user_mapping_changed_v1",
+    header,
 });
-/// The page's type `event_header`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct EventHeader {
-    /// 事件 ID
-    pub event_id: Option<String>,
-    /// 事件类型
-    pub event_type: Option<String>,
-    /// 事件创建时间戳（单位：毫秒）
-    ///
-    /// Unix time in milliseconds.
-    pub create_time: Option<crate::wire::UnixMillis>,
-    /// 事件 Token
-    pub token: Option<String>,
-    /// 应用 ID
-    pub app_id: Option<String>,
-    /// 租户 Key
-    pub tenant_key: Option<String>,
-    /// Fields the page does not list, listed fields sent as `null`, and values that do not fit their
-    /// documented type (their field is `None`; `mismatches()` says where): kept so that re-encoding
-    /// loses nothing. Integers, integer enums and bit sets also read numeric strings (`"2"`); an enum's
-    /// or a bit set's is kept here while its field holds the value read from it. A field that holds
-    /// another value wins over an entry here.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-crate::wire::object!(EventHeader { event_id, event_type, create_time, token, app_id, tenant_key });
+/// The header of every schema 2.0 event, one type for all of them.
+pub use crate::EventHeader;
 /// The `event` part of [`P2CommonDataIdUserMappingChangedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -134,6 +111,7 @@ pub struct P2CommonDataMetaDataUpdatedV1 {
 crate::wire::object!(P2CommonDataMetaDataUpdatedV1 { schema, header, event });
 crate::wire::event!(P2CommonDataMetaDataUpdatedV1 {
     event_type: "corehr.common_data.meta_data.updated_v1",
+    header,
 });
 /// The `event` part of [`P2CommonDataMetaDataUpdatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -185,7 +163,7 @@ pub struct P2ContractCreatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2ContractCreatedV1 { schema, header, event });
-crate::wire::event!(P2ContractCreatedV1 { event_type: "corehr.contract.created_v1" });
+crate::wire::event!(P2ContractCreatedV1 { event_type: "corehr.contract.created_v1", header });
 /// The `event` part of [`P2ContractCreatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -228,7 +206,7 @@ pub struct P2ContractUpdatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2ContractUpdatedV1 { schema, header, event });
-crate::wire::event!(P2ContractUpdatedV1 { event_type: "corehr.contract.updated_v1" });
+crate::wire::event!(P2ContractUpdatedV1 { event_type: "corehr.contract.updated_v1", header });
 /// The `event` part of [`P2ContractUpdatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -271,7 +249,7 @@ pub struct P2DepartmentCreatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2DepartmentCreatedV1 { schema, header, event });
-crate::wire::event!(P2DepartmentCreatedV1 { event_type: "corehr.department.created_v1" });
+crate::wire::event!(P2DepartmentCreatedV1 { event_type: "corehr.department.created_v1", header });
 /// The `event` part of [`P2DepartmentCreatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -314,7 +292,7 @@ pub struct P2DepartmentUpdatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2DepartmentUpdatedV1 { schema, header, event });
-crate::wire::event!(P2DepartmentUpdatedV1 { event_type: "corehr.department.updated_v1" });
+crate::wire::event!(P2DepartmentUpdatedV1 { event_type: "corehr.department.updated_v1", header });
 /// The `event` part of [`P2DepartmentUpdatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -362,7 +340,7 @@ pub struct P2EmploymentCreatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2EmploymentCreatedV1 { schema, header, event });
-crate::wire::event!(P2EmploymentCreatedV1 { event_type: "corehr.employment.created_v1" });
+crate::wire::event!(P2EmploymentCreatedV1 { event_type: "corehr.employment.created_v1", header });
 /// The `event` part of [`P2EmploymentCreatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -407,7 +385,7 @@ pub struct P2EmploymentResignedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2EmploymentResignedV1 { schema, header, event });
-crate::wire::event!(P2EmploymentResignedV1 { event_type: "corehr.employment.resigned_v1" });
+crate::wire::event!(P2EmploymentResignedV1 { event_type: "corehr.employment.resigned_v1", header });
 /// The `event` part of [`P2EmploymentResignedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -455,7 +433,7 @@ pub struct P2EmploymentUpdatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2EmploymentUpdatedV1 { schema, header, event });
-crate::wire::event!(P2EmploymentUpdatedV1 { event_type: "corehr.employment.updated_v1" });
+crate::wire::event!(P2EmploymentUpdatedV1 { event_type: "corehr.employment.updated_v1", header });
 /// The `event` part of [`P2EmploymentUpdatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -502,7 +480,7 @@ pub struct P2JobDeletedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2JobDeletedV1 { schema, header, event });
-crate::wire::event!(P2JobDeletedV1 { event_type: "corehr.job.deleted_v1" });
+crate::wire::event!(P2JobDeletedV1 { event_type: "corehr.job.deleted_v1", header });
 /// The `event` part of [`P2JobDeletedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -545,7 +523,7 @@ pub struct P2JobUpdatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2JobUpdatedV1 { schema, header, event });
-crate::wire::event!(P2JobUpdatedV1 { event_type: "corehr.job.updated_v1" });
+crate::wire::event!(P2JobUpdatedV1 { event_type: "corehr.job.updated_v1", header });
 /// The `event` part of [`P2JobUpdatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -589,7 +567,7 @@ pub struct P2JobChangeUpdatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2JobChangeUpdatedV1 { schema, header, event });
-crate::wire::event!(P2JobChangeUpdatedV1 { event_type: "corehr.job_change.updated_v1" });
+crate::wire::event!(P2JobChangeUpdatedV1 { event_type: "corehr.job_change.updated_v1", header });
 /// The `event` part of [`P2JobChangeUpdatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -736,7 +714,7 @@ pub struct P2JobDataChangedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2JobDataChangedV1 { schema, header, event });
-crate::wire::event!(P2JobDataChangedV1 { event_type: "corehr.job_data.changed_v1" });
+crate::wire::event!(P2JobDataChangedV1 { event_type: "corehr.job_data.changed_v1", header });
 /// The `event` part of [`P2JobDataChangedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -790,7 +768,7 @@ pub struct P2JobDataCreatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2JobDataCreatedV1 { schema, header, event });
-crate::wire::event!(P2JobDataCreatedV1 { event_type: "corehr.job_data.created_v1" });
+crate::wire::event!(P2JobDataCreatedV1 { event_type: "corehr.job_data.created_v1", header });
 /// The `event` part of [`P2JobDataCreatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -838,7 +816,7 @@ pub struct P2JobDataEmployedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2JobDataEmployedV1 { schema, header, event });
-crate::wire::event!(P2JobDataEmployedV1 { event_type: "corehr.job_data.employed_v1" });
+crate::wire::event!(P2JobDataEmployedV1 { event_type: "corehr.job_data.employed_v1", header });
 /// The `event` part of [`P2JobDataEmployedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -886,7 +864,7 @@ pub struct P2OffboardingUpdatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2OffboardingUpdatedV1 { schema, header, event });
-crate::wire::event!(P2OffboardingUpdatedV1 { event_type: "corehr.offboarding.updated_v1" });
+crate::wire::event!(P2OffboardingUpdatedV1 { event_type: "corehr.offboarding.updated_v1", header });
 /// The `event` part of [`P2OffboardingUpdatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -944,7 +922,7 @@ pub struct P2PersonCreatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2PersonCreatedV1 { schema, header, event });
-crate::wire::event!(P2PersonCreatedV1 { event_type: "corehr.person.created_v1" });
+crate::wire::event!(P2PersonCreatedV1 { event_type: "corehr.person.created_v1", header });
 /// The `event` part of [`P2PersonCreatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -987,7 +965,7 @@ pub struct P2PersonDeletedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2PersonDeletedV1 { schema, header, event });
-crate::wire::event!(P2PersonDeletedV1 { event_type: "corehr.person.deleted_v1" });
+crate::wire::event!(P2PersonDeletedV1 { event_type: "corehr.person.deleted_v1", header });
 /// The `event` part of [`P2PersonDeletedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1033,7 +1011,7 @@ pub struct P2PersonUpdatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2PersonUpdatedV1 { schema, header, event });
-crate::wire::event!(P2PersonUpdatedV1 { event_type: "corehr.person.updated_v1" });
+crate::wire::event!(P2PersonUpdatedV1 { event_type: "corehr.person.updated_v1", header });
 /// The `event` part of [`P2PersonUpdatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1080,7 +1058,7 @@ pub struct P2PreHireUpdatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2PreHireUpdatedV1 { schema, header, event });
-crate::wire::event!(P2PreHireUpdatedV1 { event_type: "corehr.pre_hire.updated_v1" });
+crate::wire::event!(P2PreHireUpdatedV1 { event_type: "corehr.pre_hire.updated_v1", header });
 /// The `event` part of [`P2PreHireUpdatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

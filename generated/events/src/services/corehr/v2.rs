@@ -30,33 +30,12 @@ pub struct P2ApprovalGroupsUpdatedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2ApprovalGroupsUpdatedV2 { schema, header, event });
-crate::wire::event!(P2ApprovalGroupsUpdatedV2 { event_type: "corehr.approval_groups.updated_v2" });
-/// The page's type `event_header`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct EventHeader {
-    /// 事件 ID
-    pub event_id: Option<String>,
-    /// 事件类型
-    pub event_type: Option<String>,
-    /// 事件创建时间戳（单位：毫秒）
-    ///
-    /// Unix time in milliseconds.
-    pub create_time: Option<crate::wire::UnixMillis>,
-    /// 事件 Token
-    pub token: Option<String>,
-    /// 应用 ID
-    pub app_id: Option<String>,
-    /// 租户 Key
-    pub tenant_key: Option<String>,
-    /// Fields the page does not list, listed fields sent as `null`, and values that do not fit their
-    /// documented type (their field is `None`; `mismatches()` says where): kept so that re-encoding
-    /// loses nothing. Integers, integer enums and bit sets also read numeric strings (`"2"`); an enum's
-    /// or a bit set's is kept here while its field holds the value read from it. A field that holds
-    /// another value wins over an entry here.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-crate::wire::object!(EventHeader { event_id, event_type, create_time, token, app_id, tenant_key });
+crate::wire::event!(P2ApprovalGroupsUpdatedV2 {
+    event_type: "corehr.approval_groups.updated_v2",
+    header,
+});
+/// The header of every schema 2.0 event, one type for all of them.
+pub use crate::EventHeader;
 /// The `event` part of [`P2ApprovalGroupsUpdatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -245,7 +224,7 @@ pub struct P2CompanyDeletedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2CompanyDeletedV2 { schema, header, event });
-crate::wire::event!(P2CompanyDeletedV2 { event_type: "corehr.company.deleted_v2" });
+crate::wire::event!(P2CompanyDeletedV2 { event_type: "corehr.company.deleted_v2", header });
 /// The `event` part of [`P2CompanyDeletedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -288,7 +267,7 @@ pub struct P2CostCenterCreatedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2CostCenterCreatedV2 { schema, header, event });
-crate::wire::event!(P2CostCenterCreatedV2 { event_type: "corehr.cost_center.created_v2" });
+crate::wire::event!(P2CostCenterCreatedV2 { event_type: "corehr.cost_center.created_v2", header });
 /// The `event` part of [`P2CostCenterCreatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -332,7 +311,7 @@ pub struct P2CostCenterDeletedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2CostCenterDeletedV2 { schema, header, event });
-crate::wire::event!(P2CostCenterDeletedV2 { event_type: "corehr.cost_center.deleted_v2" });
+crate::wire::event!(P2CostCenterDeletedV2 { event_type: "corehr.cost_center.deleted_v2", header });
 /// The `event` part of [`P2CostCenterDeletedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -375,7 +354,7 @@ pub struct P2CostCenterUpdatedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2CostCenterUpdatedV2 { schema, header, event });
-crate::wire::event!(P2CostCenterUpdatedV2 { event_type: "corehr.cost_center.updated_v2" });
+crate::wire::event!(P2CostCenterUpdatedV2 { event_type: "corehr.cost_center.updated_v2", header });
 /// The `event` part of [`P2CostCenterUpdatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -423,7 +402,7 @@ pub struct P2CustomOrgDeletedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2CustomOrgDeletedV2 { schema, header, event });
-crate::wire::event!(P2CustomOrgDeletedV2 { event_type: "corehr.custom_org.deleted_v2" });
+crate::wire::event!(P2CustomOrgDeletedV2 { event_type: "corehr.custom_org.deleted_v2", header });
 /// The `event` part of [`P2CustomOrgDeletedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -468,7 +447,7 @@ pub struct P2CustomOrgUpdatedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2CustomOrgUpdatedV2 { schema, header, event });
-crate::wire::event!(P2CustomOrgUpdatedV2 { event_type: "corehr.custom_org.updated_v2" });
+crate::wire::event!(P2CustomOrgUpdatedV2 { event_type: "corehr.custom_org.updated_v2", header });
 /// The `event` part of [`P2CustomOrgUpdatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -518,7 +497,7 @@ pub struct P2DepartmentCreatedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2DepartmentCreatedV2 { schema, header, event });
-crate::wire::event!(P2DepartmentCreatedV2 { event_type: "corehr.department.created_v2" });
+crate::wire::event!(P2DepartmentCreatedV2 { event_type: "corehr.department.created_v2", header });
 /// The `event` part of [`P2DepartmentCreatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -561,7 +540,10 @@ pub struct P2EmployeeDomainEventV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2EmployeeDomainEventV2 { schema, header, event });
-crate::wire::event!(P2EmployeeDomainEventV2 { event_type: "corehr.employee.domain_event_v2" });
+crate::wire::event!(P2EmployeeDomainEventV2 {
+    event_type: "corehr.employee.domain_event_v2",
+    header,
+});
 /// The `event` part of [`P2EmployeeDomainEventV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -840,7 +822,7 @@ pub struct P2JobChangeUpdatedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2JobChangeUpdatedV2 { schema, header, event });
-crate::wire::event!(P2JobChangeUpdatedV2 { event_type: "corehr.job_change.updated_v2" });
+crate::wire::event!(P2JobChangeUpdatedV2 { event_type: "corehr.job_change.updated_v2", header });
 /// The `event` part of [`P2JobChangeUpdatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1035,7 +1017,7 @@ pub struct P2JobFamilyCreatedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2JobFamilyCreatedV2 { schema, header, event });
-crate::wire::event!(P2JobFamilyCreatedV2 { event_type: "corehr.job_family.created_v2" });
+crate::wire::event!(P2JobFamilyCreatedV2 { event_type: "corehr.job_family.created_v2", header });
 /// The `event` part of [`P2JobFamilyCreatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1079,7 +1061,7 @@ pub struct P2JobFamilyDeletedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2JobFamilyDeletedV2 { schema, header, event });
-crate::wire::event!(P2JobFamilyDeletedV2 { event_type: "corehr.job_family.deleted_v2" });
+crate::wire::event!(P2JobFamilyDeletedV2 { event_type: "corehr.job_family.deleted_v2", header });
 /// The `event` part of [`P2JobFamilyDeletedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1122,7 +1104,7 @@ pub struct P2JobGradeCreatedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2JobGradeCreatedV2 { schema, header, event });
-crate::wire::event!(P2JobGradeCreatedV2 { event_type: "corehr.job_grade.created_v2" });
+crate::wire::event!(P2JobGradeCreatedV2 { event_type: "corehr.job_grade.created_v2", header });
 /// The `event` part of [`P2JobGradeCreatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1166,7 +1148,7 @@ pub struct P2JobGradeDeletedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2JobGradeDeletedV2 { schema, header, event });
-crate::wire::event!(P2JobGradeDeletedV2 { event_type: "corehr.job_grade.deleted_v2" });
+crate::wire::event!(P2JobGradeDeletedV2 { event_type: "corehr.job_grade.deleted_v2", header });
 /// The `event` part of [`P2JobGradeDeletedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1209,7 +1191,7 @@ pub struct P2JobGradeUpdatedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2JobGradeUpdatedV2 { schema, header, event });
-crate::wire::event!(P2JobGradeUpdatedV2 { event_type: "corehr.job_grade.updated_v2" });
+crate::wire::event!(P2JobGradeUpdatedV2 { event_type: "corehr.job_grade.updated_v2", header });
 /// The `event` part of [`P2JobGradeUpdatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1257,7 +1239,7 @@ pub struct P2JobLevelDeletedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2JobLevelDeletedV2 { schema, header, event });
-crate::wire::event!(P2JobLevelDeletedV2 { event_type: "corehr.job_level.deleted_v2" });
+crate::wire::event!(P2JobLevelDeletedV2 { event_type: "corehr.job_level.deleted_v2", header });
 /// The `event` part of [`P2JobLevelDeletedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1300,7 +1282,7 @@ pub struct P2LocationUpdatedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2LocationUpdatedV2 { schema, header, event });
-crate::wire::event!(P2LocationUpdatedV2 { event_type: "corehr.location.updated_v2" });
+crate::wire::event!(P2LocationUpdatedV2 { event_type: "corehr.location.updated_v2", header });
 /// The `event` part of [`P2LocationUpdatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1386,6 +1368,7 @@ pub struct P2OffboardingStatusUpdatedV2 {
 crate::wire::object!(P2OffboardingStatusUpdatedV2 { schema, header, event });
 crate::wire::event!(P2OffboardingStatusUpdatedV2 {
     event_type: "corehr.offboarding.status_updated_v2",
+    header,
 });
 /// The `event` part of [`P2OffboardingStatusUpdatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1463,7 +1446,7 @@ pub struct P2OffboardingUpdatedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2OffboardingUpdatedV2 { schema, header, event });
-crate::wire::event!(P2OffboardingUpdatedV2 { event_type: "corehr.offboarding.updated_v2" });
+crate::wire::event!(P2OffboardingUpdatedV2 { event_type: "corehr.offboarding.updated_v2", header });
 /// The `event` part of [`P2OffboardingUpdatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1581,6 +1564,7 @@ pub struct P2OnboardingQrCodeInactiveV2 {
 crate::wire::object!(P2OnboardingQrCodeInactiveV2 { schema, header, event });
 crate::wire::event!(P2OnboardingQrCodeInactiveV2 {
     event_type: "corehr.onboarding_qr_code.inactive_v2",
+    header,
 });
 /// The `event` part of [`P2OnboardingQrCodeInactiveV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1644,7 +1628,7 @@ pub struct P2PathwayCreatedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2PathwayCreatedV2 { schema, header, event });
-crate::wire::event!(P2PathwayCreatedV2 { event_type: "corehr.pathway.created_v2" });
+crate::wire::event!(P2PathwayCreatedV2 { event_type: "corehr.pathway.created_v2", header });
 /// The `event` part of [`P2PathwayCreatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1687,7 +1671,7 @@ pub struct P2PositionDeletedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2PositionDeletedV2 { schema, header, event });
-crate::wire::event!(P2PositionDeletedV2 { event_type: "corehr.position.deleted_v2" });
+crate::wire::event!(P2PositionDeletedV2 { event_type: "corehr.position.deleted_v2", header });
 /// The `event` part of [`P2PositionDeletedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1730,7 +1714,7 @@ pub struct P2PositionUpdatedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2PositionUpdatedV2 { schema, header, event });
-crate::wire::event!(P2PositionUpdatedV2 { event_type: "corehr.position.updated_v2" });
+crate::wire::event!(P2PositionUpdatedV2 { event_type: "corehr.position.updated_v2", header });
 /// The `event` part of [`P2PositionUpdatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1798,6 +1782,7 @@ pub struct P2PreHireOnboardingTaskChangedV2 {
 crate::wire::object!(P2PreHireOnboardingTaskChangedV2 { schema, header, event });
 crate::wire::event!(P2PreHireOnboardingTaskChangedV2 {
     event_type: "corehr.pre_hire.onboarding_task_changed_v2",
+    header,
 });
 /// The `event` part of [`P2PreHireOnboardingTaskChangedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2016,7 +2001,7 @@ pub struct P2ProbationUpdatedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2ProbationUpdatedV2 { schema, header, event });
-crate::wire::event!(P2ProbationUpdatedV2 { event_type: "corehr.probation.updated_v2" });
+crate::wire::event!(P2ProbationUpdatedV2 { event_type: "corehr.probation.updated_v2", header });
 /// The `event` part of [`P2ProbationUpdatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2112,7 +2097,7 @@ pub struct P2ProcessCcUpdatedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2ProcessCcUpdatedV2 { schema, header, event });
-crate::wire::event!(P2ProcessCcUpdatedV2 { event_type: "corehr.process.cc.updated_v2" });
+crate::wire::event!(P2ProcessCcUpdatedV2 { event_type: "corehr.process.cc.updated_v2", header });
 /// The `event` part of [`P2ProcessCcUpdatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2165,7 +2150,10 @@ pub struct P2ProcessNodeUpdatedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2ProcessNodeUpdatedV2 { schema, header, event });
-crate::wire::event!(P2ProcessNodeUpdatedV2 { event_type: "corehr.process.node.updated_v2" });
+crate::wire::event!(P2ProcessNodeUpdatedV2 {
+    event_type: "corehr.process.node.updated_v2",
+    header,
+});
 /// The `event` part of [`P2ProcessNodeUpdatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2314,7 +2302,10 @@ pub struct P2ProcessStatusUpdateV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2ProcessStatusUpdateV2 { schema, header, event });
-crate::wire::event!(P2ProcessStatusUpdateV2 { event_type: "corehr.process.status.update_v2" });
+crate::wire::event!(P2ProcessStatusUpdateV2 {
+    event_type: "corehr.process.status.update_v2",
+    header,
+});
 /// The `event` part of [`P2ProcessStatusUpdateV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2406,7 +2397,7 @@ pub struct P2ProcessUpdatedV2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2ProcessUpdatedV2 { schema, header, event });
-crate::wire::event!(P2ProcessUpdatedV2 { event_type: "corehr.process.updated_v2" });
+crate::wire::event!(P2ProcessUpdatedV2 { event_type: "corehr.process.updated_v2", header });
 /// The `event` part of [`P2ProcessUpdatedV2`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

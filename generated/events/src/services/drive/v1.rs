@@ -31,6 +31,7 @@ pub struct P2FileBitableFieldChangedV1 {
 crate::wire::object!(P2FileBitableFieldChangedV1 { schema, header, event });
 crate::wire::event!(P2FileBitableFieldChangedV1 {
     event_type: "drive.file.bitable_field_changed_v1",
+    header,
 });
 /// The page's type `event_header`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -282,6 +283,7 @@ pub struct P2FileBitableRecordChangedV1 {
 crate::wire::object!(P2FileBitableRecordChangedV1 { schema, header, event });
 crate::wire::event!(P2FileBitableRecordChangedV1 {
     event_type: "drive.file.bitable_record_changed_v1",
+    header,
 });
 /// The `event` part of [`P2FileBitableRecordChangedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -420,7 +422,7 @@ pub struct P2FileDeletedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2FileDeletedV1 { schema, header, event });
-crate::wire::event!(P2FileDeletedV1 { event_type: "drive.file.deleted_v1" });
+crate::wire::event!(P2FileDeletedV1 { event_type: "drive.file.deleted_v1", header });
 /// The `user_list` of [`EventHeader`].
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -508,7 +510,7 @@ pub struct P2FileEditV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2FileEditV1 { schema, header, event });
-crate::wire::event!(P2FileEditV1 { event_type: "drive.file.edit_v1" });
+crate::wire::event!(P2FileEditV1 { event_type: "drive.file.edit_v1", header });
 /// The `event` part of [`P2FileEditV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -607,6 +609,7 @@ pub struct P2FilePermissionMemberAddedV1 {
 crate::wire::object!(P2FilePermissionMemberAddedV1 { schema, header, event });
 crate::wire::event!(P2FilePermissionMemberAddedV1 {
     event_type: "drive.file.permission_member_added_v1",
+    header,
 });
 /// The `event` part of [`P2FilePermissionMemberAddedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -709,6 +712,7 @@ pub struct P2FilePermissionMemberAppliedV1 {
 crate::wire::object!(P2FilePermissionMemberAppliedV1 { schema, header, event });
 crate::wire::event!(P2FilePermissionMemberAppliedV1 {
     event_type: "drive.file.permission_member_applied_v1",
+    header,
 });
 /// The `event` part of [`P2FilePermissionMemberAppliedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -867,6 +871,7 @@ pub struct P2FilePermissionMemberRemovedV1 {
 crate::wire::object!(P2FilePermissionMemberRemovedV1 { schema, header, event });
 crate::wire::event!(P2FilePermissionMemberRemovedV1 {
     event_type: "drive.file.permission_member_removed_v1",
+    header,
 });
 /// The `event` part of [`P2FilePermissionMemberRemovedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -967,7 +972,7 @@ pub struct P2FileTrashedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2FileTrashedV1 { schema, header, event });
-crate::wire::event!(P2FileTrashedV1 { event_type: "drive.file.trashed_v1" });
+crate::wire::event!(P2FileTrashedV1 { event_type: "drive.file.trashed_v1", header });
 /// The `event` part of [`P2FileTrashedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -30,33 +30,10 @@ pub struct P2ApplicationStageChangedV1 {
 crate::wire::object!(P2ApplicationStageChangedV1 { schema, header, event });
 crate::wire::event!(P2ApplicationStageChangedV1 {
     event_type: "hire.application.stage_changed_v1",
+    header,
 });
-/// The page's type `event_header`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct EventHeader {
-    /// 事件 ID
-    pub event_id: Option<String>,
-    /// 事件类型
-    pub event_type: Option<String>,
-    /// 事件创建时间戳（单位：毫秒）
-    ///
-    /// Unix time in milliseconds.
-    pub create_time: Option<crate::wire::UnixMillis>,
-    /// 事件 Token
-    pub token: Option<String>,
-    /// 应用 ID
-    pub app_id: Option<String>,
-    /// 租户 Key
-    pub tenant_key: Option<String>,
-    /// Fields the page does not list, listed fields sent as `null`, and values that do not fit their
-    /// documented type (their field is `None`; `mismatches()` says where): kept so that re-encoding
-    /// loses nothing. Integers, integer enums and bit sets also read numeric strings (`"2"`); an enum's
-    /// or a bit set's is kept here while its field holds the value read from it. A field that holds
-    /// another value wins over an entry here.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-crate::wire::object!(EventHeader { event_id, event_type, create_time, token, app_id, tenant_key });
+/// The header of every schema 2.0 event, one type for all of them.
+pub use crate::EventHeader;
 /// The `event` part of [`P2ApplicationStageChangedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -109,7 +86,7 @@ pub struct P2EcoAccountCreatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2EcoAccountCreatedV1 { schema, header, event });
-crate::wire::event!(P2EcoAccountCreatedV1 { event_type: "hire.eco_account.created_v1" });
+crate::wire::event!(P2EcoAccountCreatedV1 { event_type: "hire.eco_account.created_v1", header });
 /// The `event` part of [`P2EcoAccountCreatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -234,6 +211,7 @@ pub struct P2EcoBackgroundCheckCanceledV1 {
 crate::wire::object!(P2EcoBackgroundCheckCanceledV1 { schema, header, event });
 crate::wire::event!(P2EcoBackgroundCheckCanceledV1 {
     event_type: "hire.eco_background_check.canceled_v1",
+    header,
 });
 /// The `event` part of [`P2EcoBackgroundCheckCanceledV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -283,6 +261,7 @@ pub struct P2EcoBackgroundCheckCreatedV1 {
 crate::wire::object!(P2EcoBackgroundCheckCreatedV1 { schema, header, event });
 crate::wire::event!(P2EcoBackgroundCheckCreatedV1 {
     event_type: "hire.eco_background_check.created_v1",
+    header,
 });
 /// The `event` part of [`P2EcoBackgroundCheckCreatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -417,7 +396,7 @@ pub struct P2EcoExamCreatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2EcoExamCreatedV1 { schema, header, event });
-crate::wire::event!(P2EcoExamCreatedV1 { event_type: "hire.eco_exam.created_v1" });
+crate::wire::event!(P2EcoExamCreatedV1 { event_type: "hire.eco_exam.created_v1", header });
 /// The `event` part of [`P2EcoExamCreatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -500,7 +479,7 @@ pub struct P2OfferStatusChangedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2OfferStatusChangedV1 { schema, header, event });
-crate::wire::event!(P2OfferStatusChangedV1 { event_type: "hire.offer.status_changed_v1" });
+crate::wire::event!(P2OfferStatusChangedV1 { event_type: "hire.offer.status_changed_v1", header });
 /// The `event` part of [`P2OfferStatusChangedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -545,6 +524,7 @@ pub struct P2ReferralAccountAssetsUpdateV1 {
 crate::wire::object!(P2ReferralAccountAssetsUpdateV1 { schema, header, event });
 crate::wire::event!(P2ReferralAccountAssetsUpdateV1 {
     event_type: "hire.referral_account.assets_update_v1",
+    header,
 });
 /// The `event` part of [`P2ReferralAccountAssetsUpdateV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -638,7 +618,10 @@ pub struct P2TalentTagSubscriptionV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2TalentTagSubscriptionV1 { schema, header, event });
-crate::wire::event!(P2TalentTagSubscriptionV1 { event_type: "hire.talent.tag_subscription_v1" });
+crate::wire::event!(P2TalentTagSubscriptionV1 {
+    event_type: "hire.talent.tag_subscription_v1",
+    header,
+});
 /// The `event` part of [`P2TalentTagSubscriptionV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

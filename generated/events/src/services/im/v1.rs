@@ -29,33 +29,9 @@ pub struct P2ChatMemberBotAddedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2ChatMemberBotAddedV1 { schema, header, event });
-crate::wire::event!(P2ChatMemberBotAddedV1 { event_type: "im.chat.member.bot.added_v1" });
-/// The page's type `event_header`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct EventHeader {
-    /// 事件 ID
-    pub event_id: Option<String>,
-    /// 事件类型
-    pub event_type: Option<String>,
-    /// 事件创建时间戳（单位：毫秒）
-    ///
-    /// Unix time in milliseconds.
-    pub create_time: Option<crate::wire::UnixMillis>,
-    /// 事件 Token
-    pub token: Option<String>,
-    /// 应用 ID
-    pub app_id: Option<String>,
-    /// 租户 Key
-    pub tenant_key: Option<String>,
-    /// Fields the page does not list, listed fields sent as `null`, and values that do not fit their
-    /// documented type (their field is `None`; `mismatches()` says where): kept so that re-encoding
-    /// loses nothing. Integers, integer enums and bit sets also read numeric strings (`"2"`); an enum's
-    /// or a bit set's is kept here while its field holds the value read from it. A field that holds
-    /// another value wins over an entry here.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-crate::wire::object!(EventHeader { event_id, event_type, create_time, token, app_id, tenant_key });
+crate::wire::event!(P2ChatMemberBotAddedV1 { event_type: "im.chat.member.bot.added_v1", header });
+/// The header of every schema 2.0 event, one type for all of them.
+pub use crate::EventHeader;
 /// The `event` part of [`P2ChatMemberBotAddedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -149,7 +125,10 @@ pub struct P2ChatMemberBotDeletedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2ChatMemberBotDeletedV1 { schema, header, event });
-crate::wire::event!(P2ChatMemberBotDeletedV1 { event_type: "im.chat.member.bot.deleted_v1" });
+crate::wire::event!(P2ChatMemberBotDeletedV1 {
+    event_type: "im.chat.member.bot.deleted_v1",
+    header,
+});
 /// The `event` part of [`P2ChatMemberBotDeletedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -205,7 +184,10 @@ pub struct P2ChatMemberUserDeletedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2ChatMemberUserDeletedV1 { schema, header, event });
-crate::wire::event!(P2ChatMemberUserDeletedV1 { event_type: "im.chat.member.user.deleted_v1" });
+crate::wire::event!(P2ChatMemberUserDeletedV1 {
+    event_type: "im.chat.member.user.deleted_v1",
+    header,
+});
 /// The `event` part of [`P2ChatMemberUserDeletedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -281,7 +263,10 @@ pub struct P2ChatMemberUserWithdrawnV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2ChatMemberUserWithdrawnV1 { schema, header, event });
-crate::wire::event!(P2ChatMemberUserWithdrawnV1 { event_type: "im.chat.member.user.withdrawn_v1" });
+crate::wire::event!(P2ChatMemberUserWithdrawnV1 {
+    event_type: "im.chat.member.user.withdrawn_v1",
+    header,
+});
 /// The `event` part of [`P2ChatMemberUserWithdrawnV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -339,7 +324,7 @@ pub struct P2ChatUpdatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2ChatUpdatedV1 { schema, header, event });
-crate::wire::event!(P2ChatUpdatedV1 { event_type: "im.chat.updated_v1" });
+crate::wire::event!(P2ChatUpdatedV1 { event_type: "im.chat.updated_v1", header });
 /// The `event` part of [`P2ChatUpdatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -854,7 +839,7 @@ pub struct P2MessageMessageReadV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2MessageMessageReadV1 { schema, header, event });
-crate::wire::event!(P2MessageMessageReadV1 { event_type: "im.message.message_read_v1" });
+crate::wire::event!(P2MessageMessageReadV1 { event_type: "im.message.message_read_v1", header });
 /// The `event` part of [`P2MessageMessageReadV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -919,7 +904,10 @@ pub struct P2MessageReactionDeletedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2MessageReactionDeletedV1 { schema, header, event });
-crate::wire::event!(P2MessageReactionDeletedV1 { event_type: "im.message.reaction.deleted_v1" });
+crate::wire::event!(P2MessageReactionDeletedV1 {
+    event_type: "im.message.reaction.deleted_v1",
+    header,
+});
 /// The `event` part of [`P2MessageReactionDeletedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1016,7 +1004,7 @@ pub struct P2MessageReceiveV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2MessageReceiveV1 { schema, header, event });
-crate::wire::event!(P2MessageReceiveV1 { event_type: "im.message.receive_v1" });
+crate::wire::event!(P2MessageReceiveV1 { event_type: "im.message.receive_v1", header });
 /// The `event` part of [`P2MessageReceiveV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -31,33 +31,10 @@ pub struct P2MeetingAllMeetingStartedV1 {
 crate::wire::object!(P2MeetingAllMeetingStartedV1 { schema, header, event });
 crate::wire::event!(P2MeetingAllMeetingStartedV1 {
     event_type: "vc.meeting.all_meeting_started_v1",
+    header,
 });
-/// The page's type `event_header`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct EventHeader {
-    /// 事件 ID
-    pub event_id: Option<String>,
-    /// 事件类型
-    pub event_type: Option<String>,
-    /// 事件创建时间戳（单位：毫秒）
-    ///
-    /// Unix time in milliseconds.
-    pub create_time: Option<crate::wire::UnixMillis>,
-    /// 事件 Token
-    pub token: Option<String>,
-    /// 应用 ID
-    pub app_id: Option<String>,
-    /// 租户 Key
-    pub tenant_key: Option<String>,
-    /// Fields the page does not list, listed fields sent as `null`, and values that do not fit their
-    /// documented type (their field is `None`; `mismatches()` says where): kept so that re-encoding
-    /// loses nothing. Integers, integer enums and bit sets also read numeric strings (`"2"`); an enum's
-    /// or a bit set's is kept here while its field holds the value read from it. A field that holds
-    /// another value wins over an entry here.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-crate::wire::object!(EventHeader { event_id, event_type, create_time, token, app_id, tenant_key });
+/// The header of every schema 2.0 event, one type for all of them.
+pub use crate::EventHeader;
 /// The `event` part of [`P2MeetingAllMeetingStartedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -475,7 +452,7 @@ pub struct P2MeetingJoinMeetingV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2MeetingJoinMeetingV1 { schema, header, event });
-crate::wire::event!(P2MeetingJoinMeetingV1 { event_type: "vc.meeting.join_meeting_v1" });
+crate::wire::event!(P2MeetingJoinMeetingV1 { event_type: "vc.meeting.join_meeting_v1", header });
 /// The `event` part of [`P2MeetingJoinMeetingV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -521,7 +498,7 @@ pub struct P2MeetingMeetingEndedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2MeetingMeetingEndedV1 { schema, header, event });
-crate::wire::event!(P2MeetingMeetingEndedV1 { event_type: "vc.meeting.meeting_ended_v1" });
+crate::wire::event!(P2MeetingMeetingEndedV1 { event_type: "vc.meeting.meeting_ended_v1", header });
 /// The `event` part of [`P2MeetingMeetingEndedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -567,7 +544,10 @@ pub struct P2MeetingRecordingEndedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2MeetingRecordingEndedV1 { schema, header, event });
-crate::wire::event!(P2MeetingRecordingEndedV1 { event_type: "vc.meeting.recording_ended_v1" });
+crate::wire::event!(P2MeetingRecordingEndedV1 {
+    event_type: "vc.meeting.recording_ended_v1",
+    header,
+});
 /// The `event` part of [`P2MeetingRecordingEndedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -613,7 +593,10 @@ pub struct P2MeetingRecordingStartedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2MeetingRecordingStartedV1 { schema, header, event });
-crate::wire::event!(P2MeetingRecordingStartedV1 { event_type: "vc.meeting.recording_started_v1" });
+crate::wire::event!(P2MeetingRecordingStartedV1 {
+    event_type: "vc.meeting.recording_started_v1",
+    header,
+});
 /// The `event` part of [`P2MeetingRecordingStartedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -659,7 +642,7 @@ pub struct P2MeetingShareEndedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2MeetingShareEndedV1 { schema, header, event });
-crate::wire::event!(P2MeetingShareEndedV1 { event_type: "vc.meeting.share_ended_v1" });
+crate::wire::event!(P2MeetingShareEndedV1 { event_type: "vc.meeting.share_ended_v1", header });
 /// The `event` part of [`P2MeetingShareEndedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -705,7 +688,7 @@ pub struct P2MeetingShareStartedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2MeetingShareStartedV1 { schema, header, event });
-crate::wire::event!(P2MeetingShareStartedV1 { event_type: "vc.meeting.share_started_v1" });
+crate::wire::event!(P2MeetingShareStartedV1 { event_type: "vc.meeting.share_started_v1", header });
 /// The `event` part of [`P2MeetingShareStartedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -751,7 +734,10 @@ pub struct P2ReserveConfigUpdatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2ReserveConfigUpdatedV1 { schema, header, event });
-crate::wire::event!(P2ReserveConfigUpdatedV1 { event_type: "vc.reserve_config.updated_v1" });
+crate::wire::event!(P2ReserveConfigUpdatedV1 {
+    event_type: "vc.reserve_config.updated_v1",
+    header,
+});
 /// The `event` part of [`P2ReserveConfigUpdatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -936,7 +922,7 @@ pub struct P2RoomCreatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2RoomCreatedV1 { schema, header, event });
-crate::wire::event!(P2RoomCreatedV1 { event_type: "vc.room.created_v1" });
+crate::wire::event!(P2RoomCreatedV1 { event_type: "vc.room.created_v1", header });
 /// The `event` part of [`P2RoomCreatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1059,7 +1045,7 @@ pub struct P2RoomUpdatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2RoomUpdatedV1 { schema, header, event });
-crate::wire::event!(P2RoomUpdatedV1 { event_type: "vc.room.updated_v1" });
+crate::wire::event!(P2RoomUpdatedV1 { event_type: "vc.room.updated_v1", header });
 /// The `event` part of [`P2RoomUpdatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1102,7 +1088,7 @@ pub struct P2RoomLevelUpdatedV1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2RoomLevelUpdatedV1 { schema, header, event });
-crate::wire::event!(P2RoomLevelUpdatedV1 { event_type: "vc.room_level.updated_v1" });
+crate::wire::event!(P2RoomLevelUpdatedV1 { event_type: "vc.room_level.updated_v1", header });
 /// The `event` part of [`P2RoomLevelUpdatedV1`]: what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -40,6 +40,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/acs/v1/rule_external",
         tokens: [User],
+        rate: [5 / second],
         path: {},
         query: { rule_id, user_id_type },
         required: {},
@@ -334,6 +335,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/acs/v1/rule_external",
         tokens: [User],
+        rate: [5 / second],
         path: {},
         query: { rule_id },
         required: { rule_id },
@@ -377,6 +379,7 @@ pub mod device_bind {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/acs/v1/rule_external/device_bind",
         tokens: [User],
+        rate: [5 / second],
         path: {},
         query: {},
         required: {},
@@ -444,6 +447,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/acs/v1/rule_external",
         tokens: [User],
+        rate: [5 / second],
         path: {},
         query: { device_id, user_id_type },
         required: {},

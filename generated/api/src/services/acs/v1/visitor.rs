@@ -33,6 +33,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/acs/v1/visitors",
         tokens: [User],
+        rate: [5 / second],
         path: {},
         query: { user_id_type },
         required: {},
@@ -192,6 +193,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/acs/v1/visitors/:visitor_id",
         tokens: [User],
+        rate: [5 / second],
         path: { visitor_id },
         query: { user_id_type },
         required: {},

@@ -84,6 +84,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/admin/v1/audit_infos",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type, latest, oldest, event_name, operator_type, operator_value, event_module, page_token, page_size, user_type, object_type, object_value },
         required: {},

@@ -33,6 +33,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/admin/v1/badges",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: {},
         required: {},
@@ -219,6 +220,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/admin/v1/badges/:badge_id",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { badge_id },
         query: {},
         required: {},
@@ -325,6 +327,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/admin/v1/badges",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { page_size, page_token, name },
         required: { page_size },
@@ -430,6 +433,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/admin/v1/badges/:badge_id",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { badge_id },
         query: {},
         required: {},

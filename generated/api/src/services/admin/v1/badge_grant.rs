@@ -49,6 +49,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/admin/v1/badges/:badge_id/grants",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { badge_id },
         query: { user_id_type, department_id_type },
         required: {},
@@ -345,6 +346,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/admin/v1/badges/:badge_id/grants/:grant_id",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { badge_id, grant_id },
         query: {},
         required: {},
@@ -412,6 +414,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/admin/v1/badges/:badge_id/grants/:grant_id",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { badge_id, grant_id },
         query: { user_id_type, department_id_type },
         required: {},
@@ -654,6 +657,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/admin/v1/badges/:badge_id/grants",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { badge_id },
         query: { page_size, page_token, user_id_type, department_id_type, name },
         required: { page_size },
@@ -895,6 +899,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/admin/v1/badges/:badge_id/grants/:grant_id",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { badge_id, grant_id },
         query: { user_id_type, department_id_type },
         required: {},

@@ -34,6 +34,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/admin/v1/badge_images",
         tokens: [Tenant],
+        rate: [20 / minute],
         path: {},
         query: {},
         required: {},

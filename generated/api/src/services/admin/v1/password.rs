@@ -36,6 +36,7 @@ pub mod reset {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/admin/v1/password/reset",
         tokens: [Tenant],
+        rate: [10 / second],
         path: {},
         query: { user_id_type },
         required: { user_id_type },

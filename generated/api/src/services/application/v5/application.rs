@@ -42,6 +42,7 @@ pub mod favourite {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/application/v5/applications/favourite",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { language, page_token, page_size },
         required: {},
@@ -254,6 +255,7 @@ pub mod recommend {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/application/v5/applications/recommend",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { language, recommend_type, page_token, page_size },
         required: {},

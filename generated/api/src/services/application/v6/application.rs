@@ -53,6 +53,7 @@ pub mod contacts_range_configuration {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/application/v6/applications/:app_id/contacts_range_configuration",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { app_id },
         query: { page_size, page_token, department_id_type, user_id_type },
         required: {},
@@ -241,6 +242,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/application/v6/applications/:app_id",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { app_id },
         query: { lang, user_id_type },
         required: { lang },
@@ -940,6 +942,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/application/v6/applications",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { page_size, page_token, user_id_type, lang, status, payment_type, owner_type },
         required: { lang },

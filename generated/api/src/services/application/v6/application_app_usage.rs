@@ -40,6 +40,7 @@ pub mod department_overview {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/application/v6/applications/:app_id/app_usage/department_overview",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { app_id },
         query: { department_id_type },
         required: {},
@@ -234,6 +235,7 @@ pub mod message_push_overview {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/application/v6/applications/:app_id/app_usage/message_push_overview",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { app_id },
         query: { department_id_type },
         required: {},
@@ -393,6 +395,7 @@ pub mod overview {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/application/v6/applications/:app_id/app_usage/overview",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { app_id },
         query: { department_id_type },
         required: {},

@@ -50,6 +50,7 @@ pub mod contacts_range_suggest {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/application/v6/applications/:app_id/app_versions/:version_id/contacts_range_suggest",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { app_id, version_id },
         query: { department_id_type, user_id_type },
         required: {},
@@ -239,6 +240,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/application/v6/applications/:app_id/app_versions/:version_id",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { app_id, version_id },
         query: { lang, user_id_type },
         required: { lang },
@@ -1041,6 +1043,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/application/v6/applications/:app_id/app_versions",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { app_id },
         query: { lang, page_size, page_token, order, user_id_type },
         required: { lang },

@@ -34,6 +34,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/application/v6/applications/:app_id/collaborators",
         tokens: [Tenant, User],
+        rate: [10 / minute],
         path: { app_id },
         query: { user_id_type },
         required: {},
@@ -166,6 +167,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/application/v6/applications/:app_id/collaborators",
         tokens: [Tenant, User],
+        rate: [10 / minute],
         path: { app_id },
         query: { user_id_type },
         required: {},

@@ -46,6 +46,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/application/v6/applications/:app_id/contacts_range",
         tokens: [Tenant],
+        rate: [20 / minute],
         path: { app_id },
         query: { user_id_type, department_id_type },
         required: {},

@@ -66,6 +66,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/application/v6/applications/:app_id/feedbacks",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { app_id },
         query: { from_date, to_date, feedback_type, status, user_id_type, page_token, page_size },
         required: {},
@@ -326,6 +327,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/application/v6/applications/:app_id/feedbacks/:feedback_id",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { app_id, feedback_id },
         query: { user_id_type, status, operator_id },
         required: { status, operator_id },

@@ -29,6 +29,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/application/v6/applications/:app_id/management",
         tokens: [Tenant],
+        rate: [10 / minute],
         path: { app_id },
         query: {},
         required: {},

@@ -40,6 +40,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/application/v6/applications/:app_id/owner",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { app_id },
         query: { user_id_type },
         required: {},

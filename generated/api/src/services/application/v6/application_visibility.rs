@@ -43,6 +43,7 @@ pub mod check_white_black_list {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/application/v6/applications/:app_id/visibility/check_white_black_list",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { app_id },
         query: { user_id_type, department_id_type },
         required: {},
@@ -272,6 +273,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/application/v6/applications/:app_id/visibility",
         tokens: [Tenant],
+        rate: [20 / minute],
         path: { app_id },
         query: { department_id_type, user_id_type },
         required: {},

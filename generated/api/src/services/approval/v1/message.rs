@@ -21,6 +21,7 @@ pub mod send {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v1/message/send",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},

@@ -44,6 +44,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/approvals",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { department_id_type, user_id_type },
         required: {},
@@ -739,6 +740,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/approval/v4/approvals/:approval_code",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { approval_code },
         query: { locale, with_admin_id, user_id_type },
         required: {},
@@ -1084,6 +1086,7 @@ pub mod subscribe {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/approvals/:approval_code/subscribe",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { approval_code },
         query: {},
         required: {},
@@ -1133,6 +1136,7 @@ pub mod unsubscribe {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/approvals/:approval_code/unsubscribe",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { approval_code },
         query: {},
         required: {},

@@ -38,6 +38,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/external_approvals",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { department_id_type, user_id_type },
         required: {},
@@ -487,6 +488,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/approval/v4/external_approvals/:approval_code",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { approval_code },
         query: { user_id_type },
         required: {},

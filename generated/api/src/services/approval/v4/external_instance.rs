@@ -26,6 +26,7 @@ pub mod check {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/external_instances/check",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},
@@ -144,6 +145,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/external_instances",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},

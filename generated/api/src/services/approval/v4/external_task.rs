@@ -34,6 +34,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/approval/v4/external_tasks",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { page_size, page_token },
         required: {},

@@ -36,6 +36,7 @@ pub mod cancel {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/instances/cancel",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type },
         required: {},
@@ -147,6 +148,7 @@ pub mod cc {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/instances/cc",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type },
         required: {},
@@ -258,6 +260,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/instances",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: {},
         required: {},
@@ -632,6 +635,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/approval/v4/instances/:instance_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { instance_id },
         query: { locale, user_id, user_id_type },
         required: {},
@@ -1122,6 +1126,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/approval/v4/instances",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { page_size, page_token, approval_code, start_time, end_time },
         required: { approval_code, start_time, end_time },
@@ -1190,6 +1195,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/instances/query",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { page_size, page_token, user_id_type },
         required: {},
@@ -1607,6 +1613,7 @@ pub mod search_cc {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/instances/search_cc",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { page_size, page_token, user_id_type },
         required: {},
@@ -2039,6 +2046,7 @@ pub mod specified_rollback {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/instances/specified_rollback",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type },
         required: {},

@@ -46,6 +46,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/instances/:instance_id/comments",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { instance_id },
         query: { user_id_type, user_id },
         required: { user_id },
@@ -223,6 +224,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/approval/v4/instances/:instance_id/comments/:comment_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { instance_id, comment_id },
         query: { user_id_type, user_id },
         required: { user_id },
@@ -325,6 +327,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/approval/v4/instances/:instance_id/comments",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { instance_id },
         query: { user_id_type, user_id, page_token, page_size },
         required: { user_id },
@@ -531,6 +534,7 @@ pub mod remove {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/instances/:instance_id/comments/remove",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { instance_id },
         query: { user_id_type, user_id },
         required: {},

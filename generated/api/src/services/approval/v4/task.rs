@@ -37,6 +37,7 @@ pub mod approve {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/tasks/approve",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type },
         required: {},
@@ -488,6 +489,7 @@ pub mod reject {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/tasks/reject",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type },
         required: {},
@@ -613,6 +615,7 @@ pub mod resubmit {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/tasks/resubmit",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type },
         required: {},
@@ -753,6 +756,7 @@ pub mod search {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/tasks/search",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { page_size, page_token, user_id_type },
         required: {},
@@ -1338,6 +1342,7 @@ pub mod transfer {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/approval/v4/tasks/transfer",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type },
         required: {},

@@ -32,6 +32,7 @@ pub mod process {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/approval_infos/process",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: {},
         required: {},

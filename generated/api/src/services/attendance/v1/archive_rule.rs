@@ -35,6 +35,7 @@ pub mod del_report {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/archive_rule/del_report",
         tokens: [Tenant, User],
+        rate: [50 / second],
         path: {},
         query: { employee_type },
         required: { employee_type },
@@ -113,6 +114,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/attendance/v1/archive_rule",
         tokens: [Tenant, User],
+        rate: [50 / second],
         path: {},
         query: { page_size, page_token },
         required: {},
@@ -210,6 +212,7 @@ pub mod upload_report {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/archive_rule/upload_report",
         tokens: [Tenant, User],
+        rate: [50 / second],
         path: {},
         query: { employee_type },
         required: { employee_type },
@@ -339,6 +342,7 @@ pub mod user_stats_fields_query {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/archive_rule/user_stats_fields_query",
         tokens: [Tenant, User],
+        rate: [50 / second],
         path: {},
         query: { employee_type },
         required: { employee_type },

@@ -30,6 +30,7 @@ pub mod download {
     crate::api::endpoint!(Request -> file {
         GET "/open-apis/attendance/v1/files/:file_id/download",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { file_id },
         query: {},
         required: {},
@@ -70,6 +71,7 @@ pub mod upload {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/files/upload",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { file_name },
         required: { file_name },

@@ -47,6 +47,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/groups",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { employee_type, dept_type },
         required: { employee_type, dept_type },
@@ -1186,6 +1187,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/attendance/v1/groups/:group_id",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { group_id },
         query: {},
         required: {},
@@ -1233,6 +1235,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/attendance/v1/groups/:group_id",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { group_id },
         query: {},
         required: {},
@@ -1284,6 +1287,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/attendance/v1/groups",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { page_size, page_token },
         required: {},
@@ -1354,6 +1358,7 @@ pub mod list_user {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/attendance/v1/groups/:group_id/list_user",
         tokens: [Tenant, User],
+        rate: [50 / second],
         path: { group_id },
         query: {},
         required: {},
@@ -1398,6 +1403,7 @@ pub mod search {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/groups/search",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: {},
         required: {},

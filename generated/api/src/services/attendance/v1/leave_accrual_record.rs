@@ -68,6 +68,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/attendance/v1/leave_accrual_record/:leave_id",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { leave_id },
         query: { user_id_type },
         required: {},

@@ -67,6 +67,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/attendance/v1/leave_employ_expire_records/:leave_id",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { leave_id },
         query: { user_id_type },
         required: {},

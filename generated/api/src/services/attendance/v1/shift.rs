@@ -37,6 +37,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/shifts",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { employee_type },
         required: {},
@@ -506,6 +507,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/attendance/v1/shifts/:shift_id",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { shift_id },
         query: {},
         required: {},
@@ -555,6 +557,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/attendance/v1/shifts/:shift_id",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { shift_id },
         query: {},
         required: {},
@@ -911,6 +914,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/attendance/v1/shifts",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { page_size, page_token },
         required: {},
@@ -1241,6 +1245,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/shifts/query",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { shift_name },
         required: { shift_name },

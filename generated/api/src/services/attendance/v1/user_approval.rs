@@ -38,6 +38,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/user_approvals",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { employee_type },
         required: { employee_type },
@@ -786,6 +787,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/user_approvals/query",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { employee_type },
         required: { employee_type },

@@ -39,6 +39,7 @@ pub mod batch_create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/user_daily_shifts/batch_create",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { employee_type },
         required: { employee_type },
@@ -158,6 +159,7 @@ pub mod batch_create_temp {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/user_daily_shifts/batch_create_temp",
         tokens: [Tenant, User],
+        rate: [50 / second],
         path: {},
         query: { employee_type },
         required: { employee_type },
@@ -331,6 +333,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/user_daily_shifts/query",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { employee_type },
         required: { employee_type },

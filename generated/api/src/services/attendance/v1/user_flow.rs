@@ -38,6 +38,7 @@ pub mod batch_create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/user_flows/batch_create",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { employee_type },
         required: { employee_type },
@@ -295,6 +296,7 @@ pub mod batch_del {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/user_flows/batch_del",
         tokens: [Tenant],
+        rate: [10 / second],
         path: {},
         query: {},
         required: {},
@@ -380,6 +382,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/attendance/v1/user_flows/:user_flow_id",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { user_flow_id },
         query: { employee_type },
         required: { employee_type },
@@ -631,6 +634,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/user_flows/query",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { employee_type, include_terminated_user },
         required: { employee_type },

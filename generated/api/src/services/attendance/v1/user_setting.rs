@@ -38,6 +38,7 @@ pub mod modify {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/user_settings/modify",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { employee_type },
         required: { employee_type },
@@ -151,6 +152,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/attendance/v1/user_settings/query",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { employee_type },
         required: { employee_type },

@@ -36,6 +36,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/user_stats_datas/query",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { employee_type },
         required: { employee_type },

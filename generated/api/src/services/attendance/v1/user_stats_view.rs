@@ -35,6 +35,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/user_stats_views/query",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { employee_type },
         required: { employee_type },
@@ -267,6 +268,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/attendance/v1/user_stats_views/:user_stats_view_id",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { user_stats_view_id },
         query: { employee_type },
         required: { employee_type },

@@ -63,6 +63,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/user_tasks/query",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { employee_type, ignore_invalid_users, include_terminated_user },
         required: { employee_type },

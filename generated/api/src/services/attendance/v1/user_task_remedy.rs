@@ -42,6 +42,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/user_task_remedys",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { employee_type },
         required: { employee_type },
@@ -243,6 +244,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/user_task_remedys/query",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { employee_type },
         required: { employee_type },
@@ -473,6 +475,7 @@ pub mod query_user_allowed_remedys {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/attendance/v1/user_task_remedys/query_user_allowed_remedys",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: { employee_type },
         required: { employee_type },

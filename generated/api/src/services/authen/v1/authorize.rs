@@ -16,6 +16,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/authen/v1/authorize",
         tokens: [],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},

@@ -39,6 +39,7 @@ pub mod token {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/authen/v2/oauth/token",
         tokens: [],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},

@@ -52,6 +52,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/base/v2/apps/:app_token/roles",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token },
         query: {},
         required: {},
@@ -774,6 +775,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/base/v2/apps/:app_token/roles",
         tokens: [Tenant, User],
+        rate: [20 / second],
         path: { app_token },
         query: { page_size, page_token },
         required: {},
@@ -1337,6 +1339,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/base/v2/apps/:app_token/roles/:role_id",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, role_id },
         query: {},
         required: {},

@@ -47,6 +47,7 @@ pub mod copy {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/copy",
         tokens: [Tenant, User],
+        rate: [20 / minute],
         path: { app_token },
         query: {},
         required: {},
@@ -189,6 +190,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps",
         tokens: [Tenant, User],
+        rate: [20 / minute],
         path: {},
         query: {},
         required: {},
@@ -327,6 +329,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/bitable/v1/apps/:app_token",
         tokens: [Tenant, User],
+        rate: [20 / second],
         path: { app_token },
         query: {},
         required: {},
@@ -479,6 +482,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/bitable/v1/apps/:app_token",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token },
         query: {},
         required: {},

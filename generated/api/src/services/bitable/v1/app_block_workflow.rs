@@ -54,6 +54,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/bitable/v1/apps/:app_token/block_workflows",
         tokens: [Tenant, User],
+        rate: [20 / minute],
         path: { app_token },
         query: {},
         required: {},

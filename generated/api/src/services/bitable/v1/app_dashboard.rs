@@ -97,6 +97,7 @@ pub mod copy {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/dashboards/:block_id/copy",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, block_id },
         query: {},
         required: {},
@@ -228,6 +229,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/bitable/v1/apps/:app_token/dashboards",
         tokens: [Tenant, User],
+        rate: [20 / second],
         path: { app_token },
         query: { page_size, page_token },
         required: {},

@@ -54,6 +54,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/bitable/v1/apps/:app_token/roles/:role_id",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, role_id },
         query: {},
         required: {},

@@ -53,6 +53,7 @@ pub mod batch_create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/roles/:role_id/members/batch_create",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, role_id },
         query: {},
         required: {},
@@ -203,6 +204,7 @@ pub mod batch_delete {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/roles/:role_id/members/batch_delete",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, role_id },
         query: {},
         required: {},
@@ -363,6 +365,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/roles/:role_id/members",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, role_id },
         query: { member_id_type },
         required: {},
@@ -505,6 +508,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/bitable/v1/apps/:app_token/roles/:role_id/members/:member_id",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, role_id, member_id },
         query: { member_id_type },
         required: {},
@@ -633,6 +637,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/bitable/v1/apps/:app_token/roles/:role_id/members",
         tokens: [Tenant, User],
+        rate: [20 / second],
         path: { app_token, role_id },
         query: { page_size, page_token },
         required: {},

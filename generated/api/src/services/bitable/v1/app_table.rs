@@ -82,6 +82,7 @@ pub mod batch_create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/tables/batch_create",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token },
         query: { user_id_type },
         required: {},
@@ -240,6 +241,7 @@ pub mod batch_delete {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/tables/batch_delete",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token },
         query: {},
         required: {},
@@ -350,6 +352,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/tables",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token },
         query: {},
         required: {},
@@ -1073,6 +1076,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/bitable/v1/apps/:app_token/tables/:table_id",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, table_id },
         query: {},
         required: {},
@@ -1172,6 +1176,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/bitable/v1/apps/:app_token/tables",
         tokens: [Tenant, User],
+        rate: [20 / second],
         path: { app_token },
         query: { page_token, page_size },
         required: {},
@@ -1266,6 +1271,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/bitable/v1/apps/:app_token/tables/:table_id",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, table_id },
         query: {},
         required: {},

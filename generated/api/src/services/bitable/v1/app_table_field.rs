@@ -116,6 +116,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/fields",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, table_id },
         query: { client_token },
         required: {},
@@ -1142,6 +1143,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/fields/:field_id",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, table_id, field_id },
         query: {},
         required: {},
@@ -1281,6 +1283,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/fields",
         tokens: [Tenant, User],
+        rate: [20 / second],
         path: { app_token, table_id },
         query: { view_id, text_field_as_array, page_token, page_size },
         required: {},
@@ -2241,6 +2244,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/fields/:field_id",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, table_id, field_id },
         query: {},
         required: {},

@@ -70,6 +70,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/field_groups",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, table_id },
         query: {},
         required: {},

@@ -100,6 +100,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/forms/:form_id",
         tokens: [Tenant, User],
+        rate: [20 / second],
         path: { app_token, table_id, form_id },
         query: {},
         required: {},
@@ -280,6 +281,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/forms/:form_id",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, table_id, form_id },
         query: {},
         required: {},
@@ -468,6 +470,7 @@ pub mod upgrade {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/forms/:form_id/upgrade",
         tokens: [Tenant, User],
+        rate: [20 / second],
         path: { app_token, table_id, form_id },
         query: {},
         required: {},

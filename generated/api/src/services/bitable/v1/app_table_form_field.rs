@@ -104,6 +104,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/forms/:form_id/fields",
         tokens: [Tenant, User],
+        rate: [20 / second],
         path: { app_token, table_id, form_id },
         query: { page_size, page_token },
         required: {},
@@ -256,6 +257,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/forms/:form_id/fields/:field_id",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, table_id, form_id, field_id },
         query: {},
         required: {},

@@ -114,6 +114,7 @@ pub mod batch_create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/records/batch_create",
         tokens: [Tenant, User],
+        rate: [50 / second],
         path: { app_token, table_id },
         query: { user_id_type, client_token, ignore_consistency_check },
         required: {},
@@ -360,6 +361,7 @@ pub mod batch_delete {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/records/batch_delete",
         tokens: [Tenant, User],
+        rate: [50 / second],
         path: { app_token, table_id },
         query: { ignore_consistency_check },
         required: {},
@@ -510,6 +512,7 @@ pub mod batch_get {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/records/batch_get",
         tokens: [Tenant, User],
+        rate: [20 / second],
         path: { app_token, table_id },
         query: {},
         required: {},
@@ -762,6 +765,7 @@ pub mod batch_update {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/records/batch_update",
         tokens: [Tenant, User],
+        rate: [50 / second],
         path: { app_token, table_id },
         query: { user_id_type, ignore_consistency_check },
         required: {},
@@ -1036,6 +1040,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/records",
         tokens: [Tenant, User],
+        rate: [50 / second],
         path: { app_token, table_id },
         query: { user_id_type, client_token, ignore_consistency_check },
         required: {},
@@ -1261,6 +1266,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/records/:record_id",
         tokens: [Tenant, User],
+        rate: [50 / second],
         path: { app_token, table_id, record_id },
         query: { ignore_consistency_check },
         required: {},
@@ -1393,6 +1399,7 @@ pub mod search {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/records/search",
         tokens: [Tenant, User],
+        rate: [20 / second],
         path: { app_token, table_id },
         query: { user_id_type, page_token, page_size },
         required: {},
@@ -1817,6 +1824,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/records/:record_id",
         tokens: [Tenant, User],
+        rate: [50 / second],
         path: { app_token, table_id, record_id },
         query: { user_id_type, ignore_consistency_check },
         required: {},

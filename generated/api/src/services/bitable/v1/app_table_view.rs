@@ -93,6 +93,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/views",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, table_id },
         query: {},
         required: {},
@@ -290,6 +291,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/views/:view_id",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, table_id, view_id },
         query: {},
         required: {},
@@ -409,6 +411,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/views/:view_id",
         tokens: [Tenant, User],
+        rate: [20 / second],
         path: { app_token, table_id, view_id },
         query: {},
         required: {},
@@ -776,6 +779,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/views",
         tokens: [Tenant, User],
+        rate: [20 / second],
         path: { app_token, table_id },
         query: { page_size, page_token, user_id_type },
         required: {},
@@ -1034,6 +1038,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/bitable/v1/apps/:app_token/tables/:table_id/views/:view_id",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, table_id, view_id },
         query: {},
         required: {},

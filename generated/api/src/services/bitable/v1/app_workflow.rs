@@ -48,6 +48,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/bitable/v1/apps/:app_token/workflows",
         tokens: [Tenant, User],
+        rate: [20 / second],
         path: { app_token },
         query: {},
         required: {},
@@ -134,6 +135,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/bitable/v1/apps/:app_token/workflows/:workflow_id",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { app_token, workflow_id },
         query: {},
         required: {},

@@ -33,6 +33,7 @@ pub mod download_as_image {
     crate::api::endpoint!(Request -> file {
         GET "/open-apis/board/v1/whiteboards/:whiteboard_id/download_as_image",
         tokens: [Tenant, User],
+        rate: [50 / second],
         path: { whiteboard_id },
         query: {},
         required: {},
@@ -72,6 +73,7 @@ pub mod theme {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/board/v1/whiteboards/:whiteboard_id/theme",
         tokens: [Tenant, User],
+        rate: [20 / minute],
         path: { whiteboard_id },
         query: {},
         required: {},
@@ -174,6 +176,7 @@ pub mod update_theme {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/board/v1/whiteboards/:whiteboard_id/update_theme",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { whiteboard_id },
         query: {},
         required: {},

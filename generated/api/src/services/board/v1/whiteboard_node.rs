@@ -48,6 +48,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/board/v1/whiteboards/:whiteboard_id/nodes",
         tokens: [Tenant, User],
+        rate: [50 / second],
         path: { whiteboard_id },
         query: { client_token, user_id_type },
         required: {},
@@ -3020,6 +3021,7 @@ pub mod create_plantuml {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/board/v1/whiteboards/:whiteboard_id/nodes/plantuml",
         tokens: [Tenant, User],
+        rate: [5 / second],
         path: { whiteboard_id },
         query: {},
         required: {},
@@ -3242,6 +3244,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/board/v1/whiteboards/:whiteboard_id/nodes",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { whiteboard_id },
         query: { user_id_type },
         required: {},

@@ -32,6 +32,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},
@@ -293,6 +294,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/calendar/v4/calendars/:calendar_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id },
         query: {},
         required: {},
@@ -353,6 +355,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/calendar/v4/calendars/:calendar_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id },
         query: {},
         required: {},
@@ -565,6 +568,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/calendar/v4/calendars",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { page_size, page_token, sync_token },
         required: {},
@@ -787,6 +791,7 @@ pub mod mget {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/mget",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},
@@ -1028,6 +1033,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/calendar/v4/calendars/:calendar_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id },
         query: {},
         required: {},
@@ -1288,6 +1294,7 @@ pub mod primary {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/primary",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type },
         required: {},
@@ -1552,6 +1559,7 @@ pub mod primarys {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/primarys",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type },
         required: {},
@@ -1835,6 +1843,7 @@ pub mod search {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/search",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { page_token, page_size },
         required: {},
@@ -2073,6 +2082,7 @@ pub mod subscribe {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/:calendar_id/subscribe",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id },
         query: {},
         required: {},
@@ -2276,6 +2286,7 @@ pub mod subscription {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/subscription",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},
@@ -2339,6 +2350,7 @@ pub mod unsubscribe {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/:calendar_id/unsubscribe",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id },
         query: {},
         required: {},
@@ -2385,6 +2397,7 @@ pub mod unsubscription {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/unsubscription",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},

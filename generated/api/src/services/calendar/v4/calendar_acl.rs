@@ -53,6 +53,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/:calendar_id/acls",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id },
         query: { user_id_type },
         required: {},
@@ -250,6 +251,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/calendar/v4/calendars/:calendar_id/acls/:acl_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id, acl_id },
         query: {},
         required: {},
@@ -329,6 +331,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/calendar/v4/calendars/:calendar_id/acls",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id },
         query: { user_id_type, page_token, page_size },
         required: {},
@@ -521,6 +524,7 @@ pub mod subscription {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/:calendar_id/acls/subscription",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id },
         query: {},
         required: {},
@@ -582,6 +586,7 @@ pub mod unsubscription {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/:calendar_id/acls/unsubscription",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id },
         query: {},
         required: {},

@@ -72,6 +72,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/:calendar_id/events",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id },
         query: { idempotency_key, user_id_type },
         required: {},
@@ -1145,6 +1146,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/calendar/v4/calendars/:calendar_id/events/:event_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id, event_id },
         query: { need_notification },
         required: {},
@@ -1265,6 +1267,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/calendar/v4/calendars/:calendar_id/events/:event_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id, event_id },
         query: { need_meeting_settings, need_attendee, max_attendee_num, user_id_type },
         required: {},
@@ -2097,6 +2100,7 @@ pub mod instance_view {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/calendar/v4/calendars/:calendar_id/events/instance_view",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id },
         query: { start_time, end_time, user_id_type },
         required: { start_time, end_time },
@@ -2737,6 +2741,7 @@ pub mod instances {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/calendar/v4/calendars/:calendar_id/events/:event_id/instances",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id, event_id },
         query: { start_time, end_time, page_size, page_token },
         required: { start_time, end_time },
@@ -2963,6 +2968,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/calendar/v4/calendars/:calendar_id/events",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id },
         query: { page_size, anchor_time, page_token, sync_token, start_time, end_time, user_id_type },
         required: {},
@@ -3527,6 +3533,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/calendar/v4/calendars/:calendar_id/events/:event_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id, event_id },
         query: { user_id_type },
         required: {},
@@ -4608,6 +4615,7 @@ pub mod reply {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/:calendar_id/events/:event_id/reply",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id, event_id },
         query: {},
         required: {},
@@ -4733,6 +4741,7 @@ pub mod search {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/:calendar_id/events/search",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id },
         query: { user_id_type, page_token, page_size },
         required: {},
@@ -5151,6 +5160,7 @@ pub mod subscription {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/:calendar_id/events/subscription",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id },
         query: {},
         required: {},
@@ -5207,6 +5217,7 @@ pub mod unsubscription {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/:calendar_id/events/unsubscription",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id },
         query: {},
         required: {},

@@ -66,6 +66,7 @@ pub mod batch_delete {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/:calendar_id/events/:event_id/attendees/batch_delete",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id, event_id },
         query: { user_id_type },
         required: {},
@@ -283,6 +284,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/:calendar_id/events/:event_id/attendees",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id, event_id },
         query: { user_id_type },
         required: {},
@@ -700,6 +702,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/calendar/v4/calendars/:calendar_id/events/:event_id/attendees",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id, event_id },
         query: { user_id_type, need_resource_customization, page_token, page_size },
         required: {},

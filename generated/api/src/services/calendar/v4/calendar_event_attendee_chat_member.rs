@@ -79,6 +79,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/calendar/v4/calendars/:calendar_id/events/:event_id/attendees/:attendee_id/chat_members",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id, event_id, attendee_id },
         query: { page_token, page_size, user_id_type },
         required: {},

@@ -52,6 +52,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/:calendar_id/events/:event_id/meeting_chat",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id, event_id },
         query: {},
         required: {},
@@ -130,6 +131,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/calendar/v4/calendars/:calendar_id/events/:event_id/meeting_chat",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id, event_id },
         query: { meeting_chat_id },
         required: { meeting_chat_id },

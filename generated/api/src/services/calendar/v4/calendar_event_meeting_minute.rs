@@ -50,6 +50,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/calendars/:calendar_id/events/:event_id/meeting_minute",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { calendar_id, event_id },
         query: {},
         required: {},

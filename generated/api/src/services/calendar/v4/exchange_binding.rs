@@ -45,6 +45,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/exchange_bindings",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type },
         required: {},
@@ -215,6 +216,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/calendar/v4/exchange_bindings/:exchange_binding_id",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: { exchange_binding_id },
         query: {},
         required: {},
@@ -279,6 +281,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/calendar/v4/exchange_bindings/:exchange_binding_id",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: { exchange_binding_id },
         query: { user_id_type },
         required: {},

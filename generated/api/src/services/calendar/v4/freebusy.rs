@@ -44,6 +44,7 @@ pub mod batch {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/freebusy/batch",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type },
         required: {},
@@ -254,6 +255,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/freebusy/list",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type },
         required: {},

@@ -32,6 +32,7 @@ pub mod generate_caldav_conf {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/settings/generate_caldav_conf",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},

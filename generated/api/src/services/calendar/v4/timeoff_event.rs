@@ -41,6 +41,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/calendar/v4/timeoff_events",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type },
         required: {},
@@ -192,6 +193,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/calendar/v4/timeoff_events/:timeoff_event_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { timeoff_event_id },
         query: {},
         required: {},

@@ -49,6 +49,7 @@ pub mod batch_update {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/cardkit/v1/cards/:card_id/batch_update",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { card_id },
         query: {},
         required: {},
@@ -130,6 +131,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/cardkit/v1/cards",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},
@@ -215,6 +217,7 @@ pub mod settings {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/cardkit/v1/cards/:card_id/settings",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { card_id },
         query: {},
         required: {},
@@ -305,6 +308,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/cardkit/v1/cards/:card_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { card_id },
         query: {},
         required: {},

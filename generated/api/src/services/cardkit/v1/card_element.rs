@@ -53,6 +53,7 @@ pub mod content {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/cardkit/v1/cards/:card_id/elements/:element_id/content",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { card_id, element_id },
         query: {},
         required: {},
@@ -145,6 +146,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/cardkit/v1/cards/:card_id/elements",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { card_id },
         query: {},
         required: {},
@@ -280,6 +282,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/cardkit/v1/cards/:card_id/elements/:element_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { card_id, element_id },
         query: {},
         required: {},
@@ -368,6 +371,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/cardkit/v1/cards/:card_id/elements/:element_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { card_id, element_id },
         query: {},
         required: {},
@@ -465,6 +469,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/cardkit/v1/cards/:card_id/elements/:element_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { card_id, element_id },
         query: {},
         required: {},

@@ -56,6 +56,7 @@ pub mod batch {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/departments/batch",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { department_ids, department_id_type, user_id_type },
         required: { department_ids },
@@ -350,6 +351,7 @@ pub mod children {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/departments/:department_id/children",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { department_id },
         query: { user_id_type, department_id_type, fetch_child, page_size, page_token },
         required: {},
@@ -652,6 +654,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/departments",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type, department_id_type, client_token },
         required: {},
@@ -1012,6 +1015,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/contact/v3/departments/:department_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { department_id },
         query: { department_id_type },
         required: {},
@@ -1700,6 +1704,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/contact/v3/departments/:department_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { department_id },
         query: { user_id_type, department_id_type },
         required: {},
@@ -2338,6 +2343,7 @@ pub mod unbind_department_chat {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/departments/unbind_department_chat",
         tokens: [Tenant],
+        rate: [20 / second],
         path: {},
         query: { department_id_type },
         required: {},
@@ -2466,6 +2472,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/contact/v3/departments/:department_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { department_id },
         query: { user_id_type, department_id_type },
         required: {},
@@ -2802,6 +2809,7 @@ pub mod update_department_id {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/contact/v3/departments/:department_id/update_department_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { department_id },
         query: { department_id_type },
         required: {},

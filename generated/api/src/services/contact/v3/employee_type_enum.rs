@@ -27,6 +27,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/employee_type_enums",
         tokens: [Tenant],
+        rate: [20 / second],
         path: {},
         query: {},
         required: {},

@@ -26,6 +26,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/functional_roles",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: {},
         required: {},
@@ -92,6 +93,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/contact/v3/functional_roles/:role_id",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { role_id },
         query: {},
         required: {},
@@ -142,6 +144,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/contact/v3/functional_roles/:role_id",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { role_id },
         query: {},
         required: {},

@@ -39,6 +39,7 @@ pub mod batch_create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/functional_roles/:role_id/members/batch_create",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { role_id },
         query: { user_id_type },
         required: {},
@@ -204,6 +205,7 @@ pub mod batch_delete {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/contact/v3/functional_roles/:role_id/members/batch_delete",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { role_id },
         query: { user_id_type },
         required: {},
@@ -377,6 +379,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/functional_roles/:role_id/members/:member_id",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { role_id, member_id },
         query: { user_id_type, department_id_type },
         required: {},
@@ -552,6 +555,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/functional_roles/:role_id/members",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { role_id },
         query: { page_size, page_token, user_id_type, department_id_type },
         required: {},
@@ -726,6 +730,7 @@ pub mod scopes {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/contact/v3/functional_roles/:role_id/members/scopes",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { role_id },
         query: { user_id_type, department_id_type },
         required: {},

@@ -57,6 +57,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/group",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type, department_id_type },
         required: {},
@@ -219,6 +220,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/contact/v3/group/:group_id",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { group_id },
         query: {},
         required: {},
@@ -278,6 +280,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/group/:group_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { group_id },
         query: { user_id_type, department_id_type },
         required: {},
@@ -461,6 +464,7 @@ pub mod member_belong {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/group/member_belong",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { member_id, member_id_type, group_type, page_size, page_token },
         required: { member_id },
@@ -598,6 +602,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/contact/v3/group/:group_id",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { group_id },
         query: { user_id_type, department_id_type },
         required: {},
@@ -731,6 +736,7 @@ pub mod simplelist {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/group/simplelist",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { page_size, page_token, r#type: "type" },
         required: {},

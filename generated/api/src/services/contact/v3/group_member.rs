@@ -42,6 +42,7 @@ pub mod add {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/group/:group_id/member/add",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { group_id },
         query: {},
         required: {},
@@ -175,6 +176,7 @@ pub mod batch_add {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/group/:group_id/member/batch_add",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { group_id },
         query: {},
         required: {},
@@ -290,6 +292,7 @@ pub mod batch_remove {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/group/:group_id/member/batch_remove",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { group_id },
         query: {},
         required: {},
@@ -387,6 +390,7 @@ pub mod remove {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/group/:group_id/member/remove",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { group_id },
         query: {},
         required: {},
@@ -534,6 +538,7 @@ pub mod simplelist {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/group/:group_id/member/simplelist",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { group_id },
         query: { page_size, page_token, member_id_type, member_type },
         required: {},

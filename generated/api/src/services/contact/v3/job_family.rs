@@ -37,6 +37,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/job_families",
         tokens: [Tenant],
+        rate: [10 / second],
         path: {},
         query: {},
         required: {},
@@ -238,6 +239,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/contact/v3/job_families/:job_family_id",
         tokens: [Tenant],
+        rate: [10 / second],
         path: { job_family_id },
         query: {},
         required: {},
@@ -284,6 +286,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/job_families/:job_family_id",
         tokens: [Tenant],
+        rate: [10 / second],
         path: { job_family_id },
         query: {},
         required: {},
@@ -414,6 +417,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/job_families",
         tokens: [Tenant],
+        rate: [10 / second],
         path: {},
         query: { page_size, page_token, name },
         required: {},
@@ -556,6 +560,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/contact/v3/job_families/:job_family_id",
         tokens: [Tenant],
+        rate: [10 / second],
         path: { job_family_id },
         query: {},
         required: {},

@@ -33,6 +33,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/job_levels",
         tokens: [Tenant],
+        rate: [10 / second],
         path: {},
         query: {},
         required: {},
@@ -164,6 +165,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/contact/v3/job_levels/:job_level_id",
         tokens: [Tenant],
+        rate: [10 / second],
         path: { job_level_id },
         query: {},
         required: {},
@@ -210,6 +212,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/job_levels/:job_level_id",
         tokens: [Tenant],
+        rate: [10 / second],
         path: { job_level_id },
         query: {},
         required: {},
@@ -308,6 +311,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/job_levels",
         tokens: [Tenant],
+        rate: [10 / second],
         path: {},
         query: { page_size, page_token, name },
         required: {},
@@ -414,6 +418,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/contact/v3/job_levels/:job_level_id",
         tokens: [Tenant],
+        rate: [10 / second],
         path: { job_level_id },
         query: {},
         required: {},

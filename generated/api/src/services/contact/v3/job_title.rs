@@ -27,6 +27,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/job_titles/:job_title_id",
         tokens: [Tenant, User],
+        rate: [10 / minute],
         path: { job_title_id },
         query: {},
         required: {},
@@ -117,6 +118,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/job_titles",
         tokens: [Tenant, User],
+        rate: [10 / minute],
         path: {},
         query: { page_size, page_token },
         required: {},

@@ -30,6 +30,7 @@ pub mod bind_department {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/unit/bind_department",
         tokens: [Tenant],
+        rate: [20 / second],
         path: {},
         query: {},
         required: {},
@@ -130,6 +131,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/unit",
         tokens: [Tenant],
+        rate: [20 / second],
         path: {},
         query: {},
         required: {},
@@ -203,6 +205,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/contact/v3/unit/:unit_id",
         tokens: [Tenant],
+        rate: [20 / second],
         path: { unit_id },
         query: {},
         required: {},
@@ -249,6 +252,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/unit/:unit_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { unit_id },
         query: {},
         required: {},
@@ -319,6 +323,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/unit",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { page_size, page_token },
         required: {},
@@ -407,6 +412,7 @@ pub mod list_department {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/unit/list_department",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { unit_id, department_id_type, page_token, page_size },
         required: { unit_id },
@@ -504,6 +510,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/contact/v3/unit/:unit_id",
         tokens: [Tenant],
+        rate: [20 / second],
         path: { unit_id },
         query: {},
         required: {},
@@ -565,6 +572,7 @@ pub mod unbind_department {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/unit/unbind_department",
         tokens: [Tenant],
+        rate: [20 / second],
         path: {},
         query: {},
         required: {},

@@ -46,6 +46,7 @@ pub mod batch {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/users/batch",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_ids, user_id_type, department_id_type },
         required: { user_ids },
@@ -669,6 +670,7 @@ pub mod batch_get_id {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/users/batch_get_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type },
         required: {},
@@ -943,6 +945,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/users",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type, department_id_type, client_token },
         required: {},
@@ -1719,6 +1722,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/contact/v3/users/:user_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { user_id },
         query: { user_id_type },
         required: {},
@@ -1949,6 +1953,7 @@ pub mod find_by_department {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/users/find_by_department",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type, department_id_type, department_id, page_size, page_token },
         required: { department_id },
@@ -2531,6 +2536,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/users/:user_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { user_id },
         query: { user_id_type, department_id_type },
         required: {},
@@ -3243,6 +3249,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/contact/v3/users/:user_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { user_id },
         query: { user_id_type, department_id_type },
         required: {},
@@ -3996,6 +4003,7 @@ pub mod resurrect {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/contact/v3/users/:user_id/resurrect",
         tokens: [Tenant],
+        rate: [10 / minute],
         path: { user_id },
         query: { user_id_type, department_id_type },
         required: {},
@@ -4155,6 +4163,7 @@ pub mod update_user_id {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/contact/v3/users/:user_id/update_user_id",
         tokens: [Tenant],
+        rate: [20 / second],
         path: { user_id },
         query: { user_id_type },
         required: {},

@@ -27,6 +27,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/work_cities/:work_city_id",
         tokens: [Tenant, User],
+        rate: [10 / minute],
         path: { work_city_id },
         query: {},
         required: {},
@@ -117,6 +118,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/contact/v3/work_cities",
         tokens: [Tenant, User],
+        rate: [10 / minute],
         path: {},
         query: { page_size, page_token },
         required: {},

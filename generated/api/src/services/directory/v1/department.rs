@@ -57,6 +57,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/directory/v1/departments",
         tokens: [Tenant, User],
+        rate: [5 / second],
         path: {},
         query: { employee_id_type, department_id_type },
         required: {},
@@ -473,6 +474,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/directory/v1/departments/:department_id",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { department_id },
         query: { department_id_type },
         required: {},
@@ -558,6 +560,7 @@ pub mod filter {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/directory/v1/departments/filter",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { employee_id_type, department_id_type },
         required: {},
@@ -1195,6 +1198,7 @@ pub mod mget {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/directory/v1/departments/mget",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { employee_id_type, department_id_type },
         required: {},
@@ -1760,6 +1764,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/directory/v1/departments/:department_id",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { department_id },
         query: { employee_id_type, department_id_type },
         required: {},
@@ -2178,6 +2183,7 @@ pub mod search {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/directory/v1/departments/search",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { employee_id_type, department_id_type },
         required: {},

@@ -90,6 +90,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/directory/v1/employees",
         tokens: [Tenant, User],
+        rate: [5 / second],
         path: {},
         query: { employee_id_type, department_id_type },
         required: {},
@@ -678,6 +679,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/directory/v1/employees/:employee_id",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { employee_id },
         query: { employee_id_type },
         required: {},
@@ -866,6 +868,7 @@ pub mod filter {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/directory/v1/employees/filter",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { employee_id_type, department_id_type },
         required: {},
@@ -2195,6 +2198,7 @@ pub mod mget {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/directory/v1/employees/mget",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { employee_id_type, department_id_type },
         required: {},
@@ -3483,6 +3487,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/directory/v1/employees/:employee_id",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { employee_id },
         query: { employee_id_type, department_id_type },
         required: {},
@@ -4267,6 +4272,7 @@ pub mod regular {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/directory/v1/employees/:employee_id/regular",
         tokens: [Tenant, User],
+        rate: [10 / minute],
         path: { employee_id },
         query: { employee_id_type, department_id_type },
         required: {},
@@ -4397,6 +4403,7 @@ pub mod resurrect {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/directory/v1/employees/:employee_id/resurrect",
         tokens: [Tenant, User],
+        rate: [10 / minute],
         path: { employee_id },
         query: { employee_id_type, department_id_type },
         required: {},
@@ -4574,6 +4581,7 @@ pub mod search {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/directory/v1/employees/search",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { employee_id_type, department_id_type },
         required: {},
@@ -5844,6 +5852,7 @@ pub mod to_be_resigned {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/directory/v1/employees/:employee_id/to_be_resigned",
         tokens: [Tenant, User],
+        rate: [10 / minute],
         path: { employee_id },
         query: { employee_id_type, department_id_type },
         required: {},

@@ -56,6 +56,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/docs/v1/content",
         tokens: [Tenant, User],
+        rate: [5 / second],
         path: {},
         query: { doc_token, doc_type, content_type, lang },
         required: { doc_token, doc_type, content_type },

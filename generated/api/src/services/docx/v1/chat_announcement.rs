@@ -52,6 +52,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/docx/v1/chats/:chat_id/announcement",
         tokens: [Tenant, User],
+        rate: [20 / second],
         path: { chat_id },
         query: { user_id_type },
         required: {},

@@ -92,6 +92,7 @@ pub mod batch_delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/docx/v1/chats/:chat_id/announcement/blocks/:block_id/children/batch_delete",
         tokens: [Tenant, User],
+        rate: [5 / second],
         path: { chat_id, block_id },
         query: { revision_id, client_token },
         required: {},

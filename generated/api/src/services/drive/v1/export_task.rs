@@ -31,6 +31,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/drive/v1/export_tasks",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: {},
         required: {},
@@ -179,6 +180,7 @@ pub mod download {
     crate::api::endpoint!(Request -> file {
         GET "/open-apis/drive/v1/export_tasks/file/:file_token/download",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { file_token },
         query: {},
         required: {},
@@ -222,6 +224,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/drive/v1/export_tasks/:ticket",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { ticket },
         query: { token },
         required: { token },

@@ -269,6 +269,7 @@ pub mod create_folder {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/drive/v1/files/create_folder",
         tokens: [Tenant, User],
+        rate: [5 / second],
         path: {},
         query: {},
         required: {},
@@ -351,6 +352,7 @@ pub mod create_shortcut {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/drive/v1/files/create_shortcut",
         tokens: [Tenant, User],
+        rate: [5 / second],
         path: {},
         query: { user_id_type },
         required: {},
@@ -700,6 +702,7 @@ pub mod delete_subscribe {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/drive/v1/files/:file_token/delete_subscribe",
         tokens: [Tenant, User],
+        rate: [10 / minute],
         path: { file_token },
         query: { file_type, event_type },
         required: { file_type },
@@ -838,6 +841,7 @@ pub mod get_subscribe {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/drive/v1/files/:file_token/get_subscribe",
         tokens: [Tenant, User],
+        rate: [10 / minute],
         path: { file_token },
         query: { file_type, event_type },
         required: { file_type },
@@ -966,6 +970,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/drive/v1/files",
         tokens: [Tenant, User],
+        rate: [20 / second],
         path: {},
         query: { page_size, page_token, folder_token, order_by, direction, user_id_type },
         required: {},
@@ -1222,6 +1227,7 @@ pub mod move_ {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/drive/v1/files/:file_token/move",
         tokens: [Tenant, User],
+        rate: [20 / minute],
         path: { file_token },
         query: {},
         required: {},
@@ -1359,6 +1365,7 @@ pub mod subscribe {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/drive/v1/files/:file_token/subscribe",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { file_token },
         query: { file_type, event_type },
         required: { file_type },
@@ -1786,6 +1793,7 @@ pub mod upload_prepare {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/drive/v1/files/upload_prepare",
         tokens: [Tenant, User],
+        rate: [5 / second],
         path: {},
         query: {},
         required: {},

@@ -52,6 +52,7 @@ pub mod batch_query {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/drive/v1/files/:file_token/comments/batch_query",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { file_token },
         query: { file_type, user_id_type },
         required: { file_type },
@@ -400,6 +401,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/drive/v1/files/:file_token/comments",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { file_token },
         query: { file_type, user_id_type },
         required: { file_type },
@@ -745,6 +747,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/drive/v1/files/:file_token/comments/:comment_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { file_token, comment_id },
         query: { file_type, user_id_type },
         required: { file_type },
@@ -1072,6 +1075,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/drive/v1/files/:file_token/comments",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { file_token },
         query: { file_type, is_whole, is_solved, page_token, page_size, user_id_type },
         required: { file_type },
@@ -1406,6 +1410,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/drive/v1/files/:file_token/comments/:comment_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { file_token, comment_id },
         query: { file_type },
         required: { file_type },

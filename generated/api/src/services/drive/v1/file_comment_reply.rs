@@ -50,6 +50,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/drive/v1/files/:file_token/comments/:comment_id/replies/:reply_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { file_token, comment_id, reply_id },
         query: { file_type },
         required: { file_type },
@@ -170,6 +171,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/drive/v1/files/:file_token/comments/:comment_id/replies",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { file_token, comment_id },
         query: { page_size, page_token, file_type, user_id_type },
         required: { file_type },
@@ -464,6 +466,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/drive/v1/files/:file_token/comments/:comment_id/replies/:reply_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { file_token, comment_id, reply_id },
         query: { file_type, user_id_type },
         required: { file_type },

@@ -32,6 +32,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/drive/v1/files/:file_token/subscriptions",
         tokens: [User],
+        rate: [100 / minute],
         path: { file_token },
         query: {},
         required: {},
@@ -176,6 +177,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/drive/v1/files/:file_token/subscriptions/:subscription_id",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: { file_token, subscription_id },
         query: {},
         required: {},
@@ -307,6 +309,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/drive/v1/files/:file_token/subscriptions/:subscription_id",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: { file_token, subscription_id },
         query: {},
         required: {},

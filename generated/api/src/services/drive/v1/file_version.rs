@@ -41,6 +41,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/drive/v1/files/:file_token/versions",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { file_token },
         query: { user_id_type },
         required: {},
@@ -271,6 +272,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/drive/v1/files/:file_token/versions/:version_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { file_token, version_id },
         query: { obj_type, user_id_type },
         required: { obj_type },
@@ -394,6 +396,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/drive/v1/files/:file_token/versions/:version_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { file_token, version_id },
         query: { obj_type, user_id_type },
         required: { obj_type },
@@ -608,6 +611,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/drive/v1/files/:file_token/versions",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { file_token },
         query: { page_size, page_token, obj_type, user_id_type },
         required: { page_size, obj_type },

@@ -55,6 +55,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/drive/v1/files/:file_token/view_records",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { file_token },
         query: { page_size, page_token, file_type, viewer_id_type },
         required: { page_size, file_type },

@@ -39,6 +39,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/drive/v1/import_tasks",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: {},
         required: {},
@@ -170,6 +171,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/drive/v1/import_tasks/:ticket",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { ticket },
         query: {},
         required: {},

@@ -33,6 +33,7 @@ pub mod batch_query {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/drive/v1/metas/batch_query",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type },
         required: {},

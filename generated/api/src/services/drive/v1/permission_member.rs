@@ -46,6 +46,7 @@ pub mod auth {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/drive/v1/permissions/:token/members/auth",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { token },
         query: { r#type: "type", action },
         required: { r#type, action },
@@ -228,6 +229,7 @@ pub mod batch_create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/drive/v1/permissions/:token/members/batch_create",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { token },
         query: { r#type: "type", need_notification },
         required: { r#type },
@@ -553,6 +555,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/drive/v1/permissions/:token/members",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { token },
         query: { r#type: "type", need_notification },
         required: { r#type },
@@ -901,6 +904,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/drive/v1/permissions/:token/members/:member_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { token, member_id },
         query: { r#type: "type", member_type },
         required: { r#type, member_type },
@@ -1173,6 +1177,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/drive/v1/permissions/:token/members",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { token },
         query: { r#type: "type", fields, perm_type },
         required: { r#type },
@@ -1543,6 +1548,7 @@ pub mod transfer_owner {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/drive/v1/permissions/:token/members/transfer_owner",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { token },
         query: { r#type: "type", need_notification, remove_old_owner, stay_put, old_owner_perm },
         required: { r#type },
@@ -1727,6 +1733,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/drive/v1/permissions/:token/members/:member_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { token, member_id },
         query: { need_notification, r#type: "type" },
         required: { r#type },

@@ -38,6 +38,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/drive/v1/permissions/:token/public/password",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { token },
         query: { r#type: "type" },
         required: { r#type },
@@ -155,6 +156,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/drive/v1/permissions/:token/public/password",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { token },
         query: { r#type: "type" },
         required: { r#type },
@@ -270,6 +272,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/drive/v1/permissions/:token/public/password",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { token },
         query: { r#type: "type" },
         required: { r#type },

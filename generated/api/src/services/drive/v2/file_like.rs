@@ -54,6 +54,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/drive/v2/files/:file_token/likes",
         tokens: [Tenant, User],
+        rate: [5 / second],
         path: { file_token },
         query: { file_type, page_size, page_token, user_id_type },
         required: { file_type },

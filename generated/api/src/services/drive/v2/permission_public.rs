@@ -39,6 +39,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/drive/v2/permissions/:token/public",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { token },
         query: { r#type: "type" },
         required: { r#type },
@@ -429,6 +430,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/drive/v2/permissions/:token/public",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { token },
         query: { r#type: "type" },
         required: { r#type },

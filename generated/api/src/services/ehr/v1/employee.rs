@@ -72,6 +72,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/ehr/v1/employees",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { view, status, r#type: "type", start_time, end_time, user_id_type, user_ids, page_token, page_size },
         required: {},

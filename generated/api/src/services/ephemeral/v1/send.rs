@@ -18,6 +18,7 @@ pub mod post {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/ephemeral/v1/send",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},

@@ -72,6 +72,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/helpdesk/v1/agents/:agent_id",
         tokens: [User],
+        rate: [100 / minute],
         path: { agent_id },
         query: {},
         required: {},

@@ -37,6 +37,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/helpdesk/v1/message",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type },
         required: {},

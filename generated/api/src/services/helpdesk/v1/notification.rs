@@ -32,6 +32,7 @@ pub mod cancel_approve {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/helpdesk/v1/notifications/:notification_id/cancel_approve",
         tokens: [User],
+        rate: [10 / minute],
         path: { notification_id },
         query: {},
         required: {},
@@ -152,6 +153,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/helpdesk/v1/notifications",
         tokens: [User],
+        rate: [10 / minute],
         path: {},
         query: { user_id_type },
         required: {},
@@ -400,6 +402,7 @@ pub mod execute_send {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/helpdesk/v1/notifications/:notification_id/execute_send",
         tokens: [User],
+        rate: [10 / minute],
         path: { notification_id },
         query: {},
         required: {},
@@ -472,6 +475,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/helpdesk/v1/notifications/:notification_id",
         tokens: [User],
+        rate: [100 / minute],
         path: { notification_id },
         query: { user_id_type },
         required: {},
@@ -676,6 +680,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/helpdesk/v1/notifications/:notification_id",
         tokens: [User],
+        rate: [20 / minute],
         path: { notification_id },
         query: { user_id_type },
         required: {},
@@ -909,6 +914,7 @@ pub mod preview {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/helpdesk/v1/notifications/:notification_id/preview",
         tokens: [User],
+        rate: [20 / minute],
         path: { notification_id },
         query: {},
         required: {},
@@ -951,6 +957,7 @@ pub mod submit_approve {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/helpdesk/v1/notifications/:notification_id/submit_approve",
         tokens: [User],
+        rate: [10 / minute],
         path: { notification_id },
         query: {},
         required: {},

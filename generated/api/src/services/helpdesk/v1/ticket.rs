@@ -279,6 +279,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/helpdesk/v1/tickets/:ticket_id",
         tokens: [Tenant],
+        rate: [10 / second],
         path: { ticket_id },
         query: {},
         required: {},
@@ -582,6 +583,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/helpdesk/v1/tickets",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { ticket_id, agent_id, closed_by_id, r#type: "type", channel, solved, score, status_list, guest_name, guest_id, tags, page, page_size, create_time_start, create_time_end, update_time_start, update_time_end },
         required: {},
@@ -806,6 +808,7 @@ pub mod start_service {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/helpdesk/v1/start_service",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},
@@ -898,6 +901,7 @@ pub mod ticket_image {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/helpdesk/v1/ticket_images",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { ticket_id, msg_id, index },
         required: { ticket_id, msg_id },

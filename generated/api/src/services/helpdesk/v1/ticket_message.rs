@@ -34,6 +34,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/helpdesk/v1/tickets/:ticket_id/messages",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { ticket_id },
         query: {},
         required: {},

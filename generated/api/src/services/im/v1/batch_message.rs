@@ -32,6 +32,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/im/v1/batch_messages/:batch_message_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { batch_message_id },
         query: {},
         required: {},
@@ -80,6 +81,7 @@ pub mod get_progress {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/batch_messages/:batch_message_id/get_progress",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { batch_message_id },
         query: {},
         required: {},
@@ -173,6 +175,7 @@ pub mod read_user {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/batch_messages/:batch_message_id/read_user",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { batch_message_id },
         query: {},
         required: {},

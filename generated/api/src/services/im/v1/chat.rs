@@ -62,6 +62,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/chats",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type, set_bot_manager, uuid },
         required: {},
@@ -920,6 +921,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/im/v1/chats/:chat_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: {},
         required: {},
@@ -980,6 +982,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/chats/:chat_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: { user_id_type },
         required: {},
@@ -1742,6 +1745,7 @@ pub mod link {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/chats/:chat_id/link",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: {},
         required: {},
@@ -1860,6 +1864,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/chats",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type, sort_type, page_token, page_size },
         required: {},
@@ -2056,6 +2061,7 @@ pub mod search {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/chats/search",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type, query, page_token, page_size },
         required: {},
@@ -2241,6 +2247,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/im/v1/chats/:chat_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: { user_id_type },
         required: {},

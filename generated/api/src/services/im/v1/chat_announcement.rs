@@ -48,6 +48,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/chats/:chat_id/announcement",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: { user_id_type },
         required: {},
@@ -240,6 +241,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/im/v1/chats/:chat_id/announcement",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: {},
         required: {},

@@ -51,6 +51,7 @@ pub mod add_managers {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/chats/:chat_id/managers/add_managers",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: { member_id_type },
         required: {},
@@ -180,6 +181,7 @@ pub mod delete_managers {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/chats/:chat_id/managers/delete_managers",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: { member_id_type },
         required: {},

@@ -66,6 +66,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/chats/:chat_id/members",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: { member_id_type, succeed_type },
         required: {},
@@ -233,6 +234,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/im/v1/chats/:chat_id/members",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: { member_id_type },
         required: {},
@@ -363,6 +365,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/chats/:chat_id/members",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: { member_id_type, page_size, page_token },
         required: {},
@@ -474,6 +477,7 @@ pub mod is_in_chat {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/chats/:chat_id/members/is_in_chat",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: {},
         required: {},
@@ -536,6 +540,7 @@ pub mod me_join {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/im/v1/chats/:chat_id/members/me_join",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: {},
         required: {},

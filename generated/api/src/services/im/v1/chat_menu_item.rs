@@ -47,6 +47,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/im/v1/chats/:chat_id/menu_items/:menu_item_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id, menu_item_id },
         query: {},
         required: {},

@@ -47,6 +47,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/chats/:chat_id/menu_tree",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: {},
         required: {},
@@ -299,6 +300,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/im/v1/chats/:chat_id/menu_tree",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: {},
         required: {},
@@ -505,6 +507,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/chats/:chat_id/menu_tree",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: {},
         required: {},
@@ -701,6 +704,7 @@ pub mod sort {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/chats/:chat_id/menu_tree/sort",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: {},
         required: {},

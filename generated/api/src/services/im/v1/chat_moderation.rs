@@ -51,6 +51,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/chats/:chat_id/moderation",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: { user_id_type, page_size, page_token },
         required: {},
@@ -208,6 +209,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/im/v1/chats/:chat_id/moderation",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: { user_id_type },
         required: {},

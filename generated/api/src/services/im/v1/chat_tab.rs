@@ -48,6 +48,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/chats/:chat_id/chat_tabs",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: {},
         required: {},
@@ -279,6 +280,7 @@ pub mod delete_tabs {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/im/v1/chats/:chat_id/chat_tabs/delete_tabs",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: {},
         required: {},
@@ -479,6 +481,7 @@ pub mod list_tabs {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/chats/:chat_id/chat_tabs/list_tabs",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: {},
         required: {},
@@ -668,6 +671,7 @@ pub mod sort_tabs {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/chats/:chat_id/chat_tabs/sort_tabs",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: {},
         required: {},
@@ -881,6 +885,7 @@ pub mod update_tabs {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/chats/:chat_id/chat_tabs/update_tabs",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: {},
         required: {},

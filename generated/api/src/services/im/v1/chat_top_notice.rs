@@ -38,6 +38,7 @@ pub mod delete_top_notice {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/chats/:chat_id/top_notice/delete_top_notice",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: {},
         required: {},
@@ -96,6 +97,7 @@ pub mod put_top_notice {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/chats/:chat_id/top_notice/put_top_notice",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { chat_id },
         query: {},
         required: {},

@@ -32,6 +32,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/files",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},
@@ -154,6 +155,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/files/:file_key",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { file_key },
         query: {},
         required: {},

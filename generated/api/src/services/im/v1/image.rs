@@ -34,6 +34,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/images",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},
@@ -127,6 +128,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/images/:image_key",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { image_key },
         query: {},
         required: {},

@@ -58,6 +58,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/messages",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { receive_id_type },
         required: { receive_id_type },
@@ -423,6 +424,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/im/v1/messages/:message_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { message_id },
         query: {},
         required: {},
@@ -510,6 +512,7 @@ pub mod forward {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/messages/:message_id/forward",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { message_id },
         query: { receive_id_type, uuid },
         required: { receive_id_type },
@@ -782,6 +785,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/messages/:message_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { message_id },
         query: { user_id_type },
         required: {},
@@ -1050,6 +1054,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/messages",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { container_id_type, container_id, start_time, end_time, sort_type, page_size, page_token },
         required: { container_id_type, container_id },
@@ -1354,6 +1359,7 @@ pub mod merge_forward {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/messages/merge_forward",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { receive_id_type, uuid },
         required: { receive_id_type },
@@ -1649,6 +1655,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/im/v1/messages/:message_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { message_id },
         query: {},
         required: {},
@@ -1725,6 +1732,7 @@ pub mod push_follow_up {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/messages/:message_id/push_follow_up",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { message_id },
         query: {},
         required: {},
@@ -1948,6 +1956,7 @@ pub mod read_users {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/messages/:message_id/read_users",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { message_id },
         query: { user_id_type, page_size, page_token },
         required: { user_id_type },
@@ -2079,6 +2088,7 @@ pub mod reply {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/messages/:message_id/reply",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { message_id },
         query: {},
         required: {},
@@ -2410,6 +2420,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/im/v1/messages/:message_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { message_id },
         query: {},
         required: {},
@@ -2685,6 +2696,7 @@ pub mod urgent_app {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/im/v1/messages/:message_id/urgent_app",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { message_id },
         query: { user_id_type },
         required: { user_id_type },
@@ -2803,6 +2815,7 @@ pub mod urgent_phone {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/im/v1/messages/:message_id/urgent_phone",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { message_id },
         query: { user_id_type },
         required: { user_id_type },
@@ -2921,6 +2934,7 @@ pub mod urgent_sms {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/im/v1/messages/:message_id/urgent_sms",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { message_id },
         query: { user_id_type },
         required: { user_id_type },

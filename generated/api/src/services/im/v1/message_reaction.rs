@@ -50,6 +50,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/messages/:message_id/reactions",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { message_id },
         query: {},
         required: {},
@@ -201,6 +202,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/im/v1/messages/:message_id/reactions/:reaction_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { message_id, reaction_id },
         query: {},
         required: {},
@@ -344,6 +346,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/messages/:message_id/reactions",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { message_id },
         query: { reaction_type, page_token, page_size, user_id_type },
         required: {},

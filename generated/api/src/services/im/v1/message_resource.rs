@@ -54,6 +54,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/messages/:message_id/resources/:file_key",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { message_id, file_key },
         query: { r#type: "type" },
         required: { r#type },

@@ -37,6 +37,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/pins",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},
@@ -163,6 +164,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/im/v1/pins/:message_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { message_id },
         query: {},
         required: {},
@@ -239,6 +241,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v1/pins",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { chat_id, start_time, end_time, page_size, page_token },
         required: { chat_id },

@@ -65,6 +65,7 @@ pub mod forward {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v1/threads/:thread_id/forward",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { thread_id },
         query: { receive_id_type, uuid },
         required: { receive_id_type },

@@ -32,6 +32,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v2/app_feed_card",
         tokens: [Tenant],
+        rate: [10 / second],
         path: {},
         query: { user_id_type },
         required: {},

@@ -32,6 +32,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/im/v2/app_feed_card/batch",
         tokens: [Tenant],
+        rate: [10 / second],
         path: {},
         query: { user_id_type },
         required: {},
@@ -207,6 +208,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/im/v2/app_feed_card/batch",
         tokens: [Tenant],
+        rate: [10 / second],
         path: {},
         query: { user_id_type },
         required: {},

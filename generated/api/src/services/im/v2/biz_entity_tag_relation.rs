@@ -25,6 +25,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v2/biz_entity_tag_relation",
         tokens: [Tenant],
+        rate: [5 / second],
         path: {},
         query: {},
         required: {},
@@ -121,6 +122,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v2/biz_entity_tag_relation",
         tokens: [Tenant],
+        rate: [5 / second],
         path: {},
         query: { tag_biz_type, biz_entity_id },
         required: { tag_biz_type, biz_entity_id },
@@ -236,6 +238,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/im/v2/biz_entity_tag_relation",
         tokens: [Tenant],
+        rate: [5 / second],
         path: {},
         query: {},
         required: {},

@@ -33,6 +33,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/im/v2/chat_button",
         tokens: [Tenant],
+        rate: [10 / second],
         path: {},
         query: { user_id_type },
         required: {},

@@ -34,6 +34,7 @@ pub mod bot_time_sentive {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/im/v2/feed_cards/bot_time_sentive",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type },
         required: { user_id_type },
@@ -159,6 +160,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/im/v2/feed_cards/:feed_card_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { feed_card_id },
         query: { user_id_type },
         required: { user_id_type },

@@ -25,6 +25,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v2/tags",
         tokens: [Tenant],
+        rate: [5 / second],
         path: {},
         query: {},
         required: {},
@@ -162,6 +163,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/im/v2/tags",
         tokens: [Tenant],
+        rate: [5 / second],
         path: {},
         query: { ids },
         required: { ids },
@@ -248,6 +250,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/im/v2/tags/:tag_id",
         tokens: [Tenant],
+        rate: [5 / second],
         path: { tag_id },
         query: {},
         required: {},

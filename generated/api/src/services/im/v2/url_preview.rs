@@ -25,6 +25,7 @@ pub mod batch_update {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/im/v2/url_previews/batch_update",
         tokens: [Tenant],
+        rate: [5 / second],
         path: {},
         query: {},
         required: {},

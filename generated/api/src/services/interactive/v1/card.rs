@@ -18,6 +18,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/interactive/v1/card/update",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},

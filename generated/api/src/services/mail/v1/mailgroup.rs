@@ -29,6 +29,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/mailgroups",
         tokens: [Tenant],
+        rate: [100 / second],
         path: {},
         query: {},
         required: {},
@@ -472,6 +473,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/mail/v1/mailgroups/:mailgroup_id",
         tokens: [Tenant],
+        rate: [100 / second],
         path: { mailgroup_id },
         query: {},
         required: {},
@@ -607,6 +609,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/mail/v1/mailgroups/:mailgroup_id",
         tokens: [Tenant],
+        rate: [100 / second],
         path: { mailgroup_id },
         query: {},
         required: {},

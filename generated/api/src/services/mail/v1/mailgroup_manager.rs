@@ -38,6 +38,7 @@ pub mod batch_create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/mailgroups/:mailgroup_id/managers/batch_create",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { mailgroup_id },
         query: { user_id_type },
         required: {},
@@ -154,6 +155,7 @@ pub mod batch_delete {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/mailgroups/:mailgroup_id/managers/batch_delete",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { mailgroup_id },
         query: { user_id_type },
         required: {},
@@ -278,6 +280,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/mail/v1/mailgroups/:mailgroup_id/managers",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { mailgroup_id },
         query: { page_size, page_token, user_id_type },
         required: {},

@@ -43,6 +43,7 @@ pub mod batch_create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/mailgroups/:mailgroup_id/members/batch_create",
         tokens: [Tenant],
+        rate: [20 / second],
         path: { mailgroup_id },
         query: { user_id_type, department_id_type },
         required: {},
@@ -235,6 +236,7 @@ pub mod batch_delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/mail/v1/mailgroups/:mailgroup_id/members/batch_delete",
         tokens: [Tenant],
+        rate: [20 / second],
         path: { mailgroup_id },
         query: {},
         required: {},
@@ -311,6 +313,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/mailgroups/:mailgroup_id/members",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { mailgroup_id },
         query: { user_id_type, department_id_type },
         required: {},
@@ -505,6 +508,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/mail/v1/mailgroups/:mailgroup_id/members/:member_id",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { mailgroup_id, member_id },
         query: {},
         required: {},

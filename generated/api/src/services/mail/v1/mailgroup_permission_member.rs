@@ -42,6 +42,7 @@ pub mod batch_create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/mailgroups/:mailgroup_id/permission_members/batch_create",
         tokens: [Tenant],
+        rate: [20 / second],
         path: { mailgroup_id },
         query: { user_id_type, department_id_type },
         required: {},
@@ -221,6 +222,7 @@ pub mod batch_delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/mail/v1/mailgroups/:mailgroup_id/permission_members/batch_delete",
         tokens: [Tenant],
+        rate: [20 / second],
         path: { mailgroup_id },
         query: {},
         required: {},
@@ -295,6 +297,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/mailgroups/:mailgroup_id/permission_members",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { mailgroup_id },
         query: { user_id_type, department_id_type },
         required: {},
@@ -476,6 +479,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/mail/v1/mailgroups/:mailgroup_id/permission_members/:permission_member_id",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { mailgroup_id, permission_member_id },
         query: {},
         required: {},

@@ -32,6 +32,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/public_mailboxes",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: {},
         required: {},
@@ -109,6 +110,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/mail/v1/public_mailboxes/:public_mailbox_id",
         tokens: [Tenant],
+        rate: [20 / minute],
         path: { public_mailbox_id },
         query: {},
         required: {},
@@ -365,6 +367,7 @@ pub mod remove_to_recycle_bin {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/mail/v1/public_mailboxes/:public_mailbox_id/remove_to_recycle_bin",
         tokens: [Tenant],
+        rate: [20 / minute],
         path: { public_mailbox_id },
         query: {},
         required: {},

@@ -38,6 +38,7 @@ pub mod batch_create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/public_mailboxes/:public_mailbox_id/members/batch_create",
         tokens: [Tenant],
+        rate: [20 / second],
         path: { public_mailbox_id },
         query: { user_id_type },
         required: {},
@@ -169,6 +170,7 @@ pub mod batch_delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/mail/v1/public_mailboxes/:public_mailbox_id/members/batch_delete",
         tokens: [Tenant],
+        rate: [20 / second],
         path: { public_mailbox_id },
         query: {},
         required: {},
@@ -283,6 +285,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/public_mailboxes/:public_mailbox_id/members",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { public_mailbox_id },
         query: { user_id_type },
         required: {},
@@ -408,6 +411,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/mail/v1/public_mailboxes/:public_mailbox_id/members/:member_id",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { public_mailbox_id, member_id },
         query: {},
         required: {},

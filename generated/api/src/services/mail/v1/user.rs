@@ -25,6 +25,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/users/query",
         tokens: [Tenant],
+        rate: [50 / second],
         path: {},
         query: {},
         required: {},

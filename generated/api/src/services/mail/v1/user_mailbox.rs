@@ -31,6 +31,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id",
         tokens: [Tenant],
+        rate: [20 / minute],
         path: { user_mailbox_id },
         query: { transfer_mailbox },
         required: {},

@@ -35,6 +35,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/aliases",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { user_mailbox_id },
         query: {},
         required: {},
@@ -117,6 +118,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/aliases/:alias_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { user_mailbox_id, alias_id },
         query: {},
         required: {},
@@ -171,6 +173,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/aliases",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { user_mailbox_id },
         query: { page_token, page_size },
         required: {},

@@ -31,6 +31,7 @@ pub mod subscribe {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/event/subscribe",
         tokens: [User],
+        rate: [1 / second],
         path: { user_mailbox_id },
         query: {},
         required: {},
@@ -112,6 +113,7 @@ pub mod subscription {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/event/subscription",
         tokens: [User],
+        rate: [1 / second],
         path: { user_mailbox_id },
         query: {},
         required: {},
@@ -162,6 +164,7 @@ pub mod unsubscribe {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/event/unsubscribe",
         tokens: [User],
+        rate: [1 / second],
         path: { user_mailbox_id },
         query: {},
         required: {},

@@ -31,6 +31,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/folders",
         tokens: [Tenant, User],
+        rate: [1 / second],
         path: { user_mailbox_id },
         query: {},
         required: {},
@@ -155,6 +156,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/folders/:folder_id",
         tokens: [Tenant, User],
+        rate: [1 / second],
         path: { user_mailbox_id, folder_id },
         query: {},
         required: {},
@@ -207,6 +209,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/folders",
         tokens: [Tenant, User],
+        rate: [5 / second],
         path: { user_mailbox_id },
         query: { folder_type },
         required: {},
@@ -313,6 +316,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/folders/:folder_id",
         tokens: [Tenant, User],
+        rate: [1 / second],
         path: { user_mailbox_id, folder_id },
         query: {},
         required: {},

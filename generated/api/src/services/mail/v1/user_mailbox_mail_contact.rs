@@ -32,6 +32,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/mail_contacts",
         tokens: [Tenant, User],
+        rate: [20 / minute],
         path: { user_mailbox_id },
         query: {},
         required: {},
@@ -165,6 +166,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/mail_contacts/:mail_contact_id",
         tokens: [Tenant, User],
+        rate: [20 / minute],
         path: { user_mailbox_id, mail_contact_id },
         query: {},
         required: {},
@@ -223,6 +225,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/mail_contacts",
         tokens: [Tenant, User],
+        rate: [20 / minute],
         path: { user_mailbox_id },
         query: { page_size, page_token },
         required: { page_size },
@@ -317,6 +320,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/mail_contacts/:mail_contact_id",
         tokens: [Tenant, User],
+        rate: [20 / minute],
         path: { user_mailbox_id, mail_contact_id },
         query: {},
         required: {},

@@ -34,6 +34,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/:message_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { user_mailbox_id, message_id },
         query: {},
         required: {},
@@ -222,6 +223,7 @@ pub mod get_by_card {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/get_by_card",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { user_mailbox_id },
         query: { card_id, owner_id, user_id_type },
         required: { card_id, owner_id },
@@ -344,6 +346,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { user_mailbox_id },
         query: { page_size, page_token, folder_id, only_unread },
         required: { page_size, folder_id },
@@ -415,6 +418,7 @@ pub mod send {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/send",
         tokens: [User],
+        rate: [100 / minute],
         path: { user_mailbox_id },
         query: {},
         required: {},

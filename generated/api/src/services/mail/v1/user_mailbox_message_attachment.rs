@@ -39,6 +39,7 @@ pub mod download_url {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages/:message_id/attachments/download_url",
         tokens: [Tenant, User],
+        rate: [1 / second],
         path: { user_mailbox_id, message_id },
         query: { attachment_ids },
         required: { attachment_ids },

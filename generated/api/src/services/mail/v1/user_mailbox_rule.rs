@@ -31,6 +31,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/rules",
         tokens: [Tenant, User],
+        rate: [1 / second],
         path: { user_mailbox_id },
         query: {},
         required: {},
@@ -461,6 +462,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/rules/:rule_id",
         tokens: [Tenant, User],
+        rate: [1 / second],
         path: { user_mailbox_id, rule_id },
         query: {},
         required: {},
@@ -507,6 +509,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/rules",
         tokens: [Tenant, User],
+        rate: [5 / second],
         path: { user_mailbox_id },
         query: {},
         required: {},
@@ -823,6 +826,7 @@ pub mod reorder {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/rules/reorder",
         tokens: [Tenant, User],
+        rate: [1 / second],
         path: { user_mailbox_id },
         query: {},
         required: {},
@@ -891,6 +895,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/mail/v1/user_mailboxes/:user_mailbox_id/rules/:rule_id",
         tokens: [Tenant, User],
+        rate: [5 / second],
         path: { user_mailbox_id, rule_id },
         query: {},
         required: {},

@@ -35,6 +35,7 @@ pub mod bind {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mdm/v1/user_auth_data_relations/bind",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type },
         required: {},
@@ -151,6 +152,7 @@ pub mod unbind {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/mdm/v1/user_auth_data_relations/unbind",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type },
         required: {},

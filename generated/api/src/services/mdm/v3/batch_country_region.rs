@@ -78,6 +78,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/mdm/v3/batch_country_region",
         tokens: [Tenant],
+        rate: [10 / second],
         path: {},
         query: { fields, ids, languages },
         required: { fields, ids, languages },

@@ -92,6 +92,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/mdm/v3/country_regions",
         tokens: [Tenant],
+        rate: [10 / second],
         path: {},
         query: { languages, fields, limit, offset, return_count, page_token },
         required: { languages, fields },

@@ -33,6 +33,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/minutes/v1/minutes/:minute_token/media",
         tokens: [Tenant, User],
+        rate: [5 / second],
         path: { minute_token },
         query: {},
         required: {},

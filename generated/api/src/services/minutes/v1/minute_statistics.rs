@@ -39,6 +39,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/minutes/v1/minutes/:minute_token/statistics",
         tokens: [Tenant, User],
+        rate: [5 / second],
         path: { minute_token },
         query: { user_id_type },
         required: {},

@@ -45,6 +45,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/minutes/v1/minutes/:minute_token/transcript",
         tokens: [Tenant, User],
+        rate: [5 / second],
         path: { minute_token },
         query: { need_speaker, need_timestamp, file_format },
         required: {},

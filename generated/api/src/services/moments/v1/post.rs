@@ -37,6 +37,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/moments/v1/posts/:post_id",
         tokens: [Tenant],
+        rate: [20 / second],
         path: { post_id },
         query: { user_id_type },
         required: {},

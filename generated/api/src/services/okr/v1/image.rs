@@ -30,6 +30,7 @@ pub mod upload {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/okr/v1/images/upload",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: {},
         required: {},

@@ -45,6 +45,7 @@ pub mod batch_get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/okr/v1/okrs/batch_get",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type, okr_ids, lang },
         required: { okr_ids },

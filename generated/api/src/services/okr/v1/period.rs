@@ -32,6 +32,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/okr/v1/periods",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: {},
         required: {},
@@ -110,6 +111,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/okr/v1/periods",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { page_token, page_size },
         required: {},
@@ -230,6 +232,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/okr/v1/periods/:period_id",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { period_id },
         query: {},
         required: {},

@@ -27,6 +27,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/okr/v1/period_rules",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: {},
         required: {},

@@ -37,6 +37,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/okr/v1/progress_records",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type },
         required: {},
@@ -564,6 +565,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/okr/v1/progress_records/:progress_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { progress_id },
         query: {},
         required: {},
@@ -620,6 +622,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/okr/v1/progress_records/:progress_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { progress_id },
         query: { user_id_type },
         required: {},
@@ -1067,6 +1070,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/okr/v1/progress_records/:progress_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { progress_id },
         query: { user_id_type },
         required: {},

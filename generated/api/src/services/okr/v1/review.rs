@@ -47,6 +47,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/okr/v1/reviews/query",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type, user_ids, period_ids },
         required: { user_ids, period_ids },

@@ -59,6 +59,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/okr/v1/users/:user_id/okrs",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { user_id },
         query: { user_id_type, offset, limit, lang, period_ids },
         required: { offset, limit },

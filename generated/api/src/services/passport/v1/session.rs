@@ -192,6 +192,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/passport/v1/sessions/query",
         tokens: [Tenant],
+        rate: [10 / minute],
         path: {},
         query: { user_id_type },
         required: {},

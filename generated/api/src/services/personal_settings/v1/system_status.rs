@@ -39,6 +39,7 @@ pub mod batch_close {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/personal_settings/v1/system_statuses/:system_status_id/batch_close",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { system_status_id },
         query: { user_id_type },
         required: {},
@@ -200,6 +201,7 @@ pub mod batch_open {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/personal_settings/v1/system_statuses/:system_status_id/batch_open",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { system_status_id },
         query: { user_id_type },
         required: {},
@@ -382,6 +384,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/personal_settings/v1/system_statuses",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: {},
         required: {},
@@ -772,6 +775,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/personal_settings/v1/system_statuses/:system_status_id",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { system_status_id },
         query: {},
         required: {},
@@ -822,6 +826,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/personal_settings/v1/system_statuses",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { page_size, page_token },
         required: {},
@@ -1183,6 +1188,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/personal_settings/v1/system_statuses/:system_status_id",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { system_status_id },
         query: {},
         required: {},

@@ -34,6 +34,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/report/v1/tasks/query",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: {},
         query: { user_id_type },
         required: {},

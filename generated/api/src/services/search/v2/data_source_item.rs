@@ -327,6 +327,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/search/v2/data_sources/:data_source_id/items/:item_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { data_source_id, item_id },
         query: {},
         required: {},

@@ -28,6 +28,7 @@ pub mod search {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/search/v2/doc_wiki/search",
         tokens: [User],
+        rate: [100 / minute],
         path: {},
         query: {},
         required: {},

@@ -42,6 +42,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/search/v2/message",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type, page_size, page_token },
         required: {},

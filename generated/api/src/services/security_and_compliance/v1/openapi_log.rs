@@ -26,6 +26,7 @@ pub mod list_data {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/security_and_compliance/v1/openapi_logs/list_data",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: {},
         required: {},

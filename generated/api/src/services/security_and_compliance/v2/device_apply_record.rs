@@ -33,6 +33,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/security_and_compliance/v2/device_apply_records/:device_apply_record_id",
         tokens: [Tenant],
+        rate: [10 / second],
         path: { device_apply_record_id },
         query: {},
         required: {},

@@ -30,6 +30,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/security_and_compliance/v2/device_records",
         tokens: [Tenant],
+        rate: [10 / second],
         path: {},
         query: {},
         required: {},
@@ -241,6 +242,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/security_and_compliance/v2/device_records/:device_record_id",
         tokens: [Tenant],
+        rate: [10 / second],
         path: { device_record_id },
         query: {},
         required: {},
@@ -295,6 +297,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/security_and_compliance/v2/device_records/:device_record_id",
         tokens: [Tenant],
+        rate: [50 / second],
         path: { device_record_id },
         query: { user_id_type },
         required: {},
@@ -702,6 +705,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/security_and_compliance/v2/device_records",
         tokens: [Tenant],
+        rate: [10 / second],
         path: {},
         query: { page_size, page_token, device_record_id, current_user_id, user_id_type, device_name, serial_number, disk_serial_number, mac_address, android_id, uuid, idfv, aaid, device_ownership, device_status, device_terminal_type, os, latest_user_id, did, is_managed, mdm_device_id, mdm_provider_name },
         required: { page_size },
@@ -1067,6 +1071,7 @@ pub mod mine {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/security_and_compliance/v2/device_records/mine",
         tokens: [User],
+        rate: [50 / second],
         path: {},
         query: {},
         required: {},
@@ -1192,6 +1197,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/security_and_compliance/v2/device_records/:device_record_id",
         tokens: [Tenant],
+        rate: [10 / second],
         path: { device_record_id },
         query: { version },
         required: { version },

@@ -23,6 +23,7 @@ pub mod condition_formats {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/sheets/v2/spreadsheets/:spreadsheet_token/condition_formats",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token },
         query: { sheet_ids },
         required: {},
@@ -63,6 +64,7 @@ pub mod data_validation {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/dataValidation",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},
@@ -148,6 +150,7 @@ pub mod data_validation_get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/dataValidation",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},
@@ -188,6 +191,7 @@ pub mod data_validation_post {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/dataValidation",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},
@@ -295,6 +299,7 @@ pub mod dimension_range {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/dimension_range",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},
@@ -373,6 +378,7 @@ pub mod dimension_range_post {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v2/spreadsheets/:spreadsheet_token/dimension_range",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token },
         query: {},
         required: {},
@@ -447,6 +453,7 @@ pub mod dimension_range_put {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/dimension_range",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},
@@ -542,6 +549,7 @@ pub mod insert_dimension_range {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/insert_dimension_range",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},
@@ -582,6 +590,7 @@ pub mod merge_cells {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/merge_cells",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},
@@ -644,6 +653,7 @@ pub mod protected_dimension {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v2/spreadsheets/:spreadsheet_token/protected_dimension",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token },
         query: {},
         required: {},
@@ -742,6 +752,7 @@ pub mod protected_range_batch_del {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/protected_range_batch_del",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},
@@ -793,6 +804,7 @@ pub mod protected_range_batch_get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/protected_range_batch_get",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},
@@ -870,6 +882,7 @@ pub mod sheets_batch_update {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v2/spreadsheets/:spreadsheet_token/sheets_batch_update",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token },
         query: {},
         required: {},
@@ -1000,6 +1013,7 @@ pub mod style {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/style",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},
@@ -1170,6 +1184,7 @@ pub mod styles_batch_update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/styles_batch_update",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},
@@ -1352,6 +1367,7 @@ pub mod unmerge_cells {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/unmerge_cells",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},
@@ -1407,6 +1423,7 @@ pub mod values {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/values",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},
@@ -1445,6 +1462,7 @@ pub mod values_append {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/values_append",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},
@@ -1483,6 +1501,7 @@ pub mod values_batch_get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/values_batch_get",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},
@@ -1521,6 +1540,7 @@ pub mod values_batch_update {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/values_batch_update",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},
@@ -1559,6 +1579,7 @@ pub mod values_image {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/values_image",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},
@@ -1597,6 +1618,7 @@ pub mod values_prepend {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/values_prepend",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken" },
         query: {},
         required: {},

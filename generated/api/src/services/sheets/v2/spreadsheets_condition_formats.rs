@@ -23,6 +23,7 @@ pub mod batch_create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v2/spreadsheets/:spreadsheet_token/condition_formats/batch_create",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token },
         query: {},
         required: {},
@@ -188,6 +189,7 @@ pub mod batch_delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/sheets/v2/spreadsheets/:spreadsheet_token/condition_formats/batch_delete",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token },
         query: {},
         required: {},
@@ -279,6 +281,7 @@ pub mod batch_update {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v2/spreadsheets/:spreadsheet_token/condition_formats/batch_update",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token },
         query: {},
         required: {},

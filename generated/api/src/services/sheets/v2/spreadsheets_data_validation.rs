@@ -25,6 +25,7 @@ pub mod put_data_validation {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/dataValidation/:sheetId",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken", sheet_id: "sheetId" },
         query: {},
         required: {},

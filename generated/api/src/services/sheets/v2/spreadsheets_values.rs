@@ -23,6 +23,7 @@ pub mod get_value {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/values/:range",
         tokens: [Tenant, User],
+        rate: [100 / second],
         path: { spreadsheet_token: "spreadsheetToken", range },
         query: {},
         required: {},

@@ -30,6 +30,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v3/spreadsheets",
         tokens: [Tenant, User],
+        rate: [20 / minute],
         path: {},
         query: {},
         required: {},
@@ -135,6 +136,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token },
         query: { user_id_type },
         required: {},
@@ -241,6 +243,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token",
         tokens: [Tenant, User],
+        rate: [20 / minute],
         path: { spreadsheet_token },
         query: {},
         required: {},

@@ -50,6 +50,7 @@ pub mod find {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/find",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id },
         query: {},
         required: {},
@@ -185,6 +186,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id },
         query: {},
         required: {},
@@ -330,6 +332,7 @@ pub mod move_dimension {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/move_dimension",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id },
         query: {},
         required: {},
@@ -425,6 +428,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/query",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token },
         query: {},
         required: {},
@@ -569,6 +573,7 @@ pub mod replace {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/replace",
         tokens: [Tenant, User],
+        rate: [20 / minute],
         path: { spreadsheet_token, sheet_id },
         query: {},
         required: {},

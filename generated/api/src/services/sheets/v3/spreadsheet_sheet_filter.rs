@@ -50,6 +50,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/filter",
         tokens: [Tenant, User],
+        rate: [20 / minute],
         path: { spreadsheet_token, sheet_id },
         query: {},
         required: {},
@@ -166,6 +167,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/filter",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id },
         query: {},
         required: {},
@@ -225,6 +227,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/filter",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id },
         query: {},
         required: {},
@@ -348,6 +351,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/filter",
         tokens: [Tenant, User],
+        rate: [20 / minute],
         path: { spreadsheet_token, sheet_id },
         query: {},
         required: {},

@@ -56,6 +56,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/filter_views",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id },
         query: {},
         required: {},
@@ -168,6 +169,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/filter_views/:filter_view_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id, filter_view_id },
         query: {},
         required: {},
@@ -233,6 +235,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/filter_views/:filter_view_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id, filter_view_id },
         query: {},
         required: {},
@@ -325,6 +328,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/filter_views/:filter_view_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id, filter_view_id },
         query: {},
         required: {},
@@ -431,6 +435,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/filter_views/query",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id },
         query: {},
         required: {},

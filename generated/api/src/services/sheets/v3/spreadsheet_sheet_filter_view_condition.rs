@@ -56,6 +56,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/filter_views/:filter_view_id/conditions",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id, filter_view_id },
         query: {},
         required: {},
@@ -183,6 +184,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/filter_views/:filter_view_id/conditions/:condition_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id, filter_view_id, condition_id },
         query: {},
         required: {},
@@ -254,6 +256,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/filter_views/:filter_view_id/conditions/:condition_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id, filter_view_id, condition_id },
         query: {},
         required: {},
@@ -345,6 +348,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/filter_views/:filter_view_id/conditions/query",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id, filter_view_id },
         query: {},
         required: {},
@@ -447,6 +451,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/filter_views/:filter_view_id/conditions/:condition_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id, filter_view_id, condition_id },
         query: {},
         required: {},

@@ -53,6 +53,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/float_images",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id },
         query: {},
         required: {},
@@ -191,6 +192,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/float_images/:float_image_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id, float_image_id },
         query: {},
         required: {},
@@ -257,6 +259,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/float_images/:float_image_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id, float_image_id },
         query: {},
         required: {},
@@ -357,6 +360,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/float_images/:float_image_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id, float_image_id },
         query: {},
         required: {},
@@ -481,6 +485,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/sheets/v3/spreadsheets/:spreadsheet_token/sheets/:sheet_id/float_images/query",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { spreadsheet_token, sheet_id },
         query: {},
         required: {},

@@ -31,6 +31,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/task/v2/attachments/:attachment_guid",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { attachment_guid },
         query: {},
         required: {},
@@ -82,6 +83,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/attachments/:attachment_guid",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { attachment_guid },
         query: { user_id_type },
         required: {},
@@ -215,6 +217,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/attachments",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { page_size, page_token, resource_type, resource_id, user_id_type },
         required: { resource_id },
@@ -339,6 +342,7 @@ pub mod upload {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/attachments/upload",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: {},
         query: { user_id_type },
         required: {},

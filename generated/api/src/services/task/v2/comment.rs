@@ -32,6 +32,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/comments",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type },
         required: {},
@@ -160,6 +161,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/task/v2/comments/:comment_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { comment_id },
         query: {},
         required: {},
@@ -212,6 +214,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/comments/:comment_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { comment_id },
         query: { user_id_type },
         required: {},
@@ -336,6 +339,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/comments",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { page_size, page_token, resource_type, resource_id, direction, user_id_type },
         required: { resource_id },
@@ -472,6 +476,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/task/v2/comments/:comment_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { comment_id },
         query: { user_id_type },
         required: {},

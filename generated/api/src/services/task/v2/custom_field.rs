@@ -32,6 +32,7 @@ pub mod add {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/custom_fields/:custom_field_guid/add",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { custom_field_guid },
         query: {},
         required: {},
@@ -103,6 +104,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/custom_fields",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type },
         required: {},
@@ -672,6 +674,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/custom_fields/:custom_field_guid",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { custom_field_guid },
         query: { user_id_type },
         required: {},
@@ -1006,6 +1009,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/custom_fields",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: { page_size, page_token, user_id_type, resource_type, resource_id },
         required: {},
@@ -1335,6 +1339,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/task/v2/custom_fields/:custom_field_guid",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { custom_field_guid },
         query: { user_id_type },
         required: {},
@@ -1844,6 +1849,7 @@ pub mod remove {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/custom_fields/:custom_field_guid/remove",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { custom_field_guid },
         query: {},
         required: {},

@@ -32,6 +32,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/custom_fields/:custom_field_guid/options",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { custom_field_guid },
         query: {},
         required: {},
@@ -138,6 +139,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/task/v2/custom_fields/:custom_field_guid/options/:option_guid",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { custom_field_guid, option_guid },
         query: {},
         required: {},

@@ -32,6 +32,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/sections",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type },
         required: {},
@@ -183,6 +184,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/task/v2/sections/:section_guid",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { section_guid },
         query: {},
         required: {},
@@ -235,6 +237,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/sections/:section_guid",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { section_guid },
         query: { user_id_type },
         required: {},
@@ -371,6 +374,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/sections",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { page_size, page_token, resource_type, resource_id, user_id_type },
         required: { resource_type },
@@ -449,6 +453,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/task/v2/sections/:section_guid",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { section_guid },
         query: { user_id_type },
         required: {},
@@ -636,6 +641,7 @@ pub mod tasks {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/sections/:section_guid/tasks",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { section_guid },
         query: { page_size, page_token, completed, created_from, created_to },
         required: {},

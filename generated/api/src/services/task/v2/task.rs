@@ -32,6 +32,7 @@ pub mod add_dependencies {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/tasks/:task_guid/add_dependencies",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { task_guid },
         query: {},
         required: {},
@@ -148,6 +149,7 @@ pub mod add_members {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/tasks/:task_guid/add_members",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { task_guid },
         query: { user_id_type },
         required: {},
@@ -700,6 +702,7 @@ pub mod add_reminders {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/tasks/:task_guid/add_reminders",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { task_guid },
         query: { user_id_type },
         required: {},
@@ -1128,6 +1131,7 @@ pub mod add_tasklist {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/tasks/:task_guid/add_tasklist",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { task_guid },
         query: { user_id_type },
         required: {},
@@ -1542,6 +1546,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/tasks",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: {},
         query: { user_id_type },
         required: {},
@@ -2663,6 +2668,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/task/v2/tasks/:task_guid",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { task_guid },
         query: {},
         required: {},
@@ -2715,6 +2721,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/tasks/:task_guid",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { task_guid },
         query: { user_id_type },
         required: {},
@@ -3228,6 +3235,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/tasks",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { page_size, page_token, completed, r#type: "type", user_id_type },
         required: {},
@@ -3715,6 +3723,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/task/v2/tasks/:task_guid",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { task_guid },
         query: { user_id_type },
         required: {},
@@ -4695,6 +4704,7 @@ pub mod remove_dependencies {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/tasks/:task_guid/remove_dependencies",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { task_guid },
         query: {},
         required: {},
@@ -4823,6 +4833,7 @@ pub mod remove_members {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/tasks/:task_guid/remove_members",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { task_guid },
         query: { user_id_type },
         required: {},
@@ -5261,6 +5272,7 @@ pub mod remove_reminders {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/tasks/:task_guid/remove_reminders",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { task_guid },
         query: { user_id_type },
         required: {},
@@ -5673,6 +5685,7 @@ pub mod remove_tasklist {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/tasks/:task_guid/remove_tasklist",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { task_guid },
         query: { user_id_type },
         required: {},
@@ -6080,6 +6093,7 @@ pub mod tasklists {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/tasks/:task_guid/tasklists",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { task_guid },
         query: {},
         required: {},

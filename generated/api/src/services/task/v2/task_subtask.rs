@@ -38,6 +38,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/tasks/:task_guid/subtasks",
         tokens: [Tenant, User],
+        rate: [10 / second],
         path: { task_guid },
         query: { user_id_type },
         required: {},
@@ -932,6 +933,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/tasks/:task_guid/subtasks",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { task_guid },
         query: { page_size, page_token, user_id_type },
         required: {},

@@ -37,6 +37,7 @@ pub mod add_members {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/tasklists/:tasklist_guid/add_members",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { tasklist_guid },
         query: { user_id_type },
         required: {},
@@ -233,6 +234,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/tasklists",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type },
         required: {},
@@ -405,6 +407,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/task/v2/tasklists/:tasklist_guid",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { tasklist_guid },
         query: {},
         required: {},
@@ -456,6 +459,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/tasklists/:tasklist_guid",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { tasklist_guid },
         query: { user_id_type },
         required: {},
@@ -560,6 +564,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/tasklists",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { page_size, page_token, user_id_type },
         required: {},
@@ -668,6 +673,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/task/v2/tasklists/:tasklist_guid",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { tasklist_guid },
         query: { user_id_type },
         required: {},
@@ -894,6 +900,7 @@ pub mod remove_members {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/tasklists/:tasklist_guid/remove_members",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { tasklist_guid },
         query: { user_id_type },
         required: {},
@@ -1090,6 +1097,7 @@ pub mod tasks {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/tasklists/:tasklist_guid/tasks",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { tasklist_guid },
         query: { page_size, page_token, completed, created_from, created_to, user_id_type },
         required: {},

@@ -39,6 +39,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/task/v2/tasklists/:tasklist_guid/activity_subscriptions",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { tasklist_guid },
         query: { user_id_type },
         required: {},
@@ -224,6 +225,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/task/v2/tasklists/:tasklist_guid/activity_subscriptions/:activity_subscription_guid",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { tasklist_guid, activity_subscription_guid },
         query: {},
         required: {},
@@ -282,6 +284,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/tasklists/:tasklist_guid/activity_subscriptions/:activity_subscription_guid",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { tasklist_guid, activity_subscription_guid },
         query: { user_id_type },
         required: {},
@@ -413,6 +416,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/task/v2/tasklists/:tasklist_guid/activity_subscriptions",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { tasklist_guid },
         query: { limit, user_id_type },
         required: {},
@@ -545,6 +549,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/task/v2/tasklists/:tasklist_guid/activity_subscriptions/:activity_subscription_guid",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { tasklist_guid, activity_subscription_guid },
         query: { user_id_type },
         required: {},

@@ -24,6 +24,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/tenant/v2/tenant/query",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},

@@ -25,6 +25,7 @@ pub mod query {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/tenant/v2/tenant/assign_info_list/query",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: {},
         required: {},

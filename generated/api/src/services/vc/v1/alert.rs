@@ -56,6 +56,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/alerts",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { start_time, end_time, query_type, query_value, page_size, page_token },
         required: { start_time, end_time },

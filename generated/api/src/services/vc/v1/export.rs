@@ -33,6 +33,7 @@ pub mod download {
     crate::api::endpoint!(Request -> file {
         GET "/open-apis/vc/v1/exports/download",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: { file_token },
         required: { file_token },
@@ -70,6 +71,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/exports/:task_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { task_id },
         query: {},
         required: {},
@@ -163,6 +165,7 @@ pub mod meeting_list {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/vc/v1/exports/meeting_list",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type },
         required: {},
@@ -351,6 +354,7 @@ pub mod participant_list {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/vc/v1/exports/participant_list",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type },
         required: {},
@@ -505,6 +509,7 @@ pub mod participant_quality_list {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/vc/v1/exports/participant_quality_list",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: { user_id_type },
         required: {},
@@ -620,6 +625,7 @@ pub mod resource_reservation_list {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/vc/v1/exports/resource_reservation_list",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: {},
         required: {},

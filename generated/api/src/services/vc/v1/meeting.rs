@@ -33,6 +33,7 @@ pub mod end {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/vc/v1/meetings/:meeting_id/end",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: { meeting_id },
         query: {},
         required: {},
@@ -96,6 +97,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/meetings/:meeting_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { meeting_id },
         query: { with_participants, with_meeting_ability, user_id_type },
         required: {},
@@ -405,6 +407,7 @@ pub mod invite {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/vc/v1/meetings/:meeting_id/invite",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: { meeting_id },
         query: { user_id_type },
         required: {},
@@ -626,6 +629,7 @@ pub mod kickout {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/vc/v1/meetings/:meeting_id/kickout",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { meeting_id },
         query: { user_id_type },
         required: {},
@@ -855,6 +859,7 @@ pub mod list_by_no {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/meetings/list_by_no",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: { meeting_no, start_time, end_time, page_token, page_size },
         required: { meeting_no, start_time, end_time },
@@ -946,6 +951,7 @@ pub mod set_host {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/vc/v1/meetings/:meeting_id/set_host",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { meeting_id },
         query: { user_id_type },
         required: {},

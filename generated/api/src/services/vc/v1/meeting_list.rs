@@ -92,6 +92,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/meeting_list",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: { start_time, end_time, meeting_status, meeting_no, user_id, room_id, meeting_type, page_size, page_token, include_external_meetings, include_webinar, user_id_type },
         required: { start_time, end_time },

@@ -34,6 +34,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/meetings/:meeting_id/recording",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { meeting_id },
         query: {},
         required: {},
@@ -109,6 +110,7 @@ pub mod set_permission {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/vc/v1/meetings/:meeting_id/recording/set_permission",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: { meeting_id },
         query: { user_id_type },
         required: {},

@@ -85,6 +85,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/participant_list",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: { meeting_start_time, meeting_end_time, meeting_status, meeting_no, user_id, room_id, page_size, page_token, webinar_user_role, user_id_type },
         required: { meeting_start_time, meeting_end_time, meeting_no },

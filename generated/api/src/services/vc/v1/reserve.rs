@@ -38,6 +38,7 @@ pub mod apply {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/vc/v1/reserves/apply",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type },
         required: {},
@@ -499,6 +500,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/vc/v1/reserves/:reserve_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { reserve_id },
         query: {},
         required: {},
@@ -554,6 +556,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/reserves/:reserve_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { reserve_id },
         query: { user_id_type },
         required: {},
@@ -998,6 +1001,7 @@ pub mod get_active_meeting {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/reserves/:reserve_id/get_active_meeting",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { reserve_id },
         query: { with_participants, user_id_type },
         required: {},
@@ -1307,6 +1311,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/vc/v1/reserves/:reserve_id",
         tokens: [Tenant, User],
+        rate: [1000 / minute, 50 / second],
         path: { reserve_id },
         query: { user_id_type },
         required: {},

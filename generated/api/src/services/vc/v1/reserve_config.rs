@@ -44,6 +44,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/vc/v1/reserve_configs/:reserve_config_id",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { reserve_config_id },
         query: { user_id_type },
         required: {},
@@ -327,6 +328,7 @@ pub mod reserve_scope {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/reserve_configs/reserve_scope",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: {},
         query: { scope_id, scope_type, user_id_type },
         required: { scope_id, scope_type },

@@ -45,6 +45,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/reserve_configs/:reserve_config_id/disable_inform",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { reserve_config_id },
         query: { scope_type, user_id_type },
         required: { scope_type },
@@ -185,6 +186,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/vc/v1/reserve_configs/:reserve_config_id/disable_inform",
         tokens: [Tenant],
+        rate: [100 / minute],
         path: { reserve_config_id },
         query: { user_id_type },
         required: {},

@@ -68,6 +68,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/resource_reservation_list",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: { room_level_id, need_topic, start_time, end_time, room_ids, is_exclude, page_size, page_token },
         required: { room_level_id, start_time, end_time, room_ids },

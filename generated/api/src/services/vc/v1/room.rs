@@ -39,6 +39,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/vc/v1/rooms",
         tokens: [Tenant],
+        rate: [20 / minute],
         path: {},
         query: { user_id_type },
         required: {},
@@ -235,6 +236,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/vc/v1/rooms/:room_id",
         tokens: [Tenant],
+        rate: [20 / minute],
         path: { room_id },
         query: {},
         required: {},
@@ -291,6 +293,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/rooms/:room_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { room_id },
         query: { user_id_type },
         required: {},
@@ -465,6 +468,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/rooms",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { page_size, page_token, room_level_id, user_id_type },
         required: {},
@@ -633,6 +637,7 @@ pub mod mget {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/vc/v1/rooms/mget",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type },
         required: {},
@@ -818,6 +823,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/vc/v1/rooms/:room_id",
         tokens: [Tenant],
+        rate: [20 / minute],
         path: { room_id },
         query: { user_id_type },
         required: {},
@@ -1000,6 +1006,7 @@ pub mod search {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/vc/v1/rooms/search",
         tokens: [User],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { user_id_type },
         required: {},

@@ -30,6 +30,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/vc/v1/room_levels",
         tokens: [Tenant],
+        rate: [20 / minute],
         path: {},
         query: {},
         required: {},
@@ -129,6 +130,7 @@ pub mod del {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/vc/v1/room_levels/del",
         tokens: [Tenant],
+        rate: [20 / minute],
         path: {},
         query: {},
         required: {},
@@ -198,6 +200,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/room_levels/:room_level_id",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: { room_level_id },
         query: {},
         required: {},
@@ -281,6 +284,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/room_levels",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { room_level_id, page_size, page_token },
         required: {},
@@ -360,6 +364,7 @@ pub mod mget {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/vc/v1/room_levels/mget",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: {},
         required: {},
@@ -454,6 +459,7 @@ pub mod patch {
     crate::api::endpoint!(Request -> Response {
         PATCH "/open-apis/vc/v1/room_levels/:room_level_id",
         tokens: [Tenant],
+        rate: [20 / minute],
         path: { room_level_id },
         query: {},
         required: {},
@@ -528,6 +534,7 @@ pub mod search {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/room_levels/search",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { custom_level_ids },
         required: { custom_level_ids },

@@ -38,6 +38,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/vc/v1/scope_config",
         tokens: [Tenant],
+        rate: [20 / minute],
         path: {},
         query: { user_id_type },
         required: {},
@@ -368,6 +369,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/vc/v1/scope_config",
         tokens: [Tenant],
+        rate: [1000 / minute, 50 / second],
         path: {},
         query: { scope_type, scope_id, user_id_type },
         required: { scope_type, scope_id },

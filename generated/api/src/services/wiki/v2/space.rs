@@ -31,6 +31,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/wiki/v2/spaces",
         tokens: [User],
+        rate: [10 / minute],
         path: {},
         query: {},
         required: {},
@@ -218,6 +219,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/wiki/v2/spaces/:space_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { space_id },
         query: { lang },
         required: {},
@@ -486,6 +488,7 @@ pub mod get_node {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/wiki/v2/spaces/get_node",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: { token, obj_type },
         required: { token },
@@ -671,6 +674,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/wiki/v2/spaces",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: {},
         query: { page_size, page_token },
         required: {},

@@ -43,6 +43,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/wiki/v2/spaces/:space_id/members",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { space_id },
         query: { need_notification },
         required: {},
@@ -191,6 +192,7 @@ pub mod delete {
     crate::api::endpoint!(Request -> Response {
         DELETE "/open-apis/wiki/v2/spaces/:space_id/members/:member_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { space_id, member_id },
         query: {},
         required: {},
@@ -342,6 +344,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/wiki/v2/spaces/:space_id/members",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { space_id },
         query: { page_size, page_token },
         required: {},

@@ -40,6 +40,7 @@ pub mod copy {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/wiki/v2/spaces/:space_id/nodes/:node_token/copy",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { space_id, node_token },
         query: {},
         required: {},
@@ -250,6 +251,7 @@ pub mod create {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/wiki/v2/spaces/:space_id/nodes",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { space_id },
         query: {},
         required: {},
@@ -474,6 +476,7 @@ pub mod list {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/wiki/v2/spaces/:space_id/nodes",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { space_id },
         query: { page_size, page_token, parent_node_token },
         required: {},
@@ -664,6 +667,7 @@ pub mod move_ {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/wiki/v2/spaces/:space_id/nodes/:node_token/move",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { space_id, node_token },
         query: {},
         required: {},
@@ -864,6 +868,7 @@ pub mod move_docs_to_wiki {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/wiki/v2/spaces/:space_id/nodes/move_docs_to_wiki",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { space_id },
         query: {},
         required: {},
@@ -1005,6 +1010,7 @@ pub mod update_title {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/wiki/v2/spaces/:space_id/nodes/:node_token/update_title",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { space_id, node_token },
         query: {},
         required: {},

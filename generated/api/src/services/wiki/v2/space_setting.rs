@@ -35,6 +35,7 @@ pub mod update {
     crate::api::endpoint!(Request -> Response {
         PUT "/open-apis/wiki/v2/spaces/:space_id/setting",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { space_id },
         query: {},
         required: {},

@@ -39,6 +39,7 @@ pub mod get {
     crate::api::endpoint!(Request -> Response {
         GET "/open-apis/wiki/v2/tasks/:task_id",
         tokens: [Tenant, User],
+        rate: [100 / minute],
         path: { task_id },
         query: { task_type },
         required: { task_type },

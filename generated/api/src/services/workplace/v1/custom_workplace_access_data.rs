@@ -54,6 +54,7 @@ pub mod search {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/workplace/v1/custom_workplace_access_data/search",
         tokens: [Tenant],
+        rate: [20 / second],
         path: {},
         query: { from_date, to_date, page_size, page_token, custom_workplace_id },
         required: { from_date, to_date, page_size },

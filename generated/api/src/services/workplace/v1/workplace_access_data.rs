@@ -49,6 +49,7 @@ pub mod search {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/workplace/v1/workplace_access_data/search",
         tokens: [Tenant],
+        rate: [20 / second],
         path: {},
         query: { from_date, to_date, page_size, page_token },
         required: { from_date, to_date, page_size },

@@ -55,6 +55,7 @@ pub mod search {
     crate::api::endpoint!(Request -> Response {
         POST "/open-apis/workplace/v1/workplace_block_access_data/search",
         tokens: [Tenant],
+        rate: [20 / second],
         path: {},
         query: { from_date, to_date, page_size, page_token, block_id },
         required: { from_date, to_date, page_size },
