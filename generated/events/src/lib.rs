@@ -12,6 +12,18 @@
 //! `approval::v1::P1LeaveApproval`, `meeting_room::v1::P1ThirdPartyMeetingRoomEventCreated`. Each
 //! service is a cargo feature (`full` enables all), and a 1.0 event comes with its service's.
 //!
+//! A nested field reads in one expression with [`wire::Get`]: `event.event.get().online_version.get()
+//! .app_name.get()` is the name, or `""` when any part is absent (structs, strings, lists and maps read
+//! as empty; integers, timestamps and enums as an `Option`). Every 2.0 event's `header` is the one
+//! [`EventHeader`] type, and [`Event::header`] gives the routing fields (event id, creation time in
+//! milliseconds, app id, tenant key) of any typed event, 1.0 ones included.
+//!
+//! Callbacks whose answer the platform reads (`card::callback::P2CardActionTrigger`) implement
+//! [`Callback`], which names their answer type (`P2CardActionTriggerResponse`, from the page's answer
+//! table; unlike the other structs it is built as a literal with `..Default::default()`); their `on_…`
+//! method takes a handler that returns the answer, which the webhook sends as its HTTP body and the
+//! long connection in its acknowledgement.
+//!
 //! This crate is generated: each module holds declarations and their doc comments only. The wire
 //! behaviour, the webhook and long-connection receivers and the dispatcher are the hand-written
 //! `lark-runtime` crate, re-exported here ([`wire`], [`envelope`], [`dispatch`], `webhook` with the
