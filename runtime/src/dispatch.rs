@@ -47,6 +47,8 @@ use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::callback::Callback;
@@ -286,53 +288,41 @@ impl Dispatcher {
     /// callback, for the same type). Its answer, serialized to JSON (`null` sent as `{}`), comes out
     /// of dispatch as [`Dispatched::Answered`]; an answer that does not serialize counts as a
     /// failing handler.
-    pub fn on_callback<C: Callback, F, Fut>(mut self, handler: F) -> Self
+    pub fn on_callback<C: Callback, F, Fut>(self, handler: F) -> Self
     where
         F: Fn(C) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = CallbackResult<C::Response>> + Send + 'static,
     {
-        let handler = Arc::new(handler);
-        let decode: Decode = Box::new(move |body: &str| {
-            let callback: C = serde_json::from_str(body)?;
-            let handler = Arc::clone(&handler);
-            Ok(Box::new(move || {
-                let answering = handler(callback);
-                Box::pin(async move {
-                    let response = serde_json::to_value(answering.await?)?;
-                    Ok(Some(if response.is_null() {
-                        empty_answer()
-                    } else {
-                        response
-                    }))
-                }) as HandlerFuture
-            }))
-        });
-        self.typed.insert(
-            C::EVENT_TYPE,
-            TypedRoute {
-                decode,
-                callback: true,
-            },
-        );
-        self
+        self.answering(C::EVENT_TYPE, handler)
     }
 
     /// Registers an untyped callback handler for `event_type` (a callback without a generated
     /// type, e.g. `url.preview.get`): it receives the whole body as JSON and returns the answer as
     /// JSON, as [`Dispatcher::on_callback`] handlers do (`null` sent as `{}`).
-    pub fn on_raw_callback<F, Fut>(mut self, event_type: &'static str, handler: F) -> Self
+    pub fn on_raw_callback<F, Fut>(self, event_type: &'static str, handler: F) -> Self
     where
         F: Fn(Value) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = CallbackResult<Value>> + Send + 'static,
     {
+        self.answering(event_type, handler)
+    }
+
+    /// The route of a callback handler: the body decoded as `T`, the answer `R` sent as its JSON.
+    fn answering<T, R, F, Fut>(mut self, event_type: &'static str, handler: F) -> Self
+    where
+        T: DeserializeOwned + Send + 'static,
+        R: Serialize,
+        F: Fn(T) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = CallbackResult<R>> + Send + 'static,
+    {
         let handler = Arc::new(handler);
         let decode: Decode = Box::new(move |body: &str| {
-            let body: Value = serde_json::from_str(body)?;
+            let callback: T = serde_json::from_str(body)?;
             let handler = Arc::clone(&handler);
             Ok(Box::new(move || {
-                let answering = handler(body);
+                let answering = handler(callback);
                 Box::pin(async move {
-                    let response = answering.await?;
+                    let response = serde_json::to_value(answering.await?)?;
                     Ok(Some(if response.is_null() {
                         empty_answer()
                     } else {
