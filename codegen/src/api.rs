@@ -6,6 +6,7 @@
 mod build;
 mod emit;
 mod layout;
+mod locked;
 mod names;
 
 use std::collections::BTreeMap;
@@ -16,6 +17,7 @@ use serde::Deserialize;
 use build::Answer;
 use names::ApiPath;
 
+use crate::names_lock::NamesLock;
 use crate::variants::VariantNames;
 use crate::{Error, GeneratedFile, SchemaFile};
 
@@ -26,6 +28,8 @@ pub struct GeneratedApi {
     pub warnings: Vec<String>,
     /// Every generated API, in module path order.
     pub apis: Vec<ApiEntry>,
+    /// The text of `schema/api-names.lock.json` after this generation: every public name it gave.
+    pub names_lock: String,
 }
 
 /// One API the crate provides.
@@ -58,10 +62,12 @@ struct ApiPage<'a> {
 
 /// Generates the API crate from every schema with `x-lark-api`; other schemas are ignored.
 /// Deterministic; no page stops the others: a page that cannot be generated is left out with a
-/// warning, and so is a page documenting an API another page documents more recently.
+/// warning, and so is a page documenting an API another page documents more recently. Names in
+/// `lock` are given back (see `crate::names_lock`).
 pub fn generate(
     schemas: &[SchemaFile],
     names: &VariantNames,
+    lock: &NamesLock,
     crate_layout: &crate::Layout,
 ) -> Result<GeneratedApi, Error> {
     let mut warnings = Vec::new();
@@ -79,6 +85,7 @@ pub fn generate(
     }
     let mut defs = Vec::new();
     let mut apis = Vec::new();
+    let mut next_lock = NamesLock::default();
     for (_, mut pages) in by_path {
         pages.sort_by(|a, b| {
             b.update_time
@@ -104,8 +111,9 @@ pub fn generate(
             &page.file.file_name,
             names,
         ) {
-            Ok((def, repairs)) => {
+            Ok((mut def, repairs)) => {
                 warnings.extend(repairs);
+                locked::restore(lock, &mut def, &mut warnings, &mut next_lock);
                 apis.push(ApiEntry {
                     path: def.path.display(),
                     http_method: def.http_method.clone(),
@@ -124,6 +132,7 @@ pub fn generate(
         files: layout::files(&defs, crate_layout)?,
         warnings,
         apis,
+        names_lock: next_lock.to_text(),
     })
 }
 

@@ -58,7 +58,8 @@ pub struct Config {
     pub layout: Layout,
     /// The text of `schema/variant-names.json`, when there is one.
     pub variant_names: Option<String>,
-    /// The text of `schema/names.lock.json` (the names already given), when there is one.
+    /// The text of the crate's names lock (the names already given), when there is one:
+    /// `schema/names.lock.json` for [`generate`], `schema/api-names.lock.json` for [`generate_api`].
     pub names_lock: Option<String>,
 }
 
@@ -78,9 +79,9 @@ pub enum Error {
     /// `schema/variant-names.json` is not a valid naming table.
     #[error("variant-names.json: {0}")]
     VariantNames(String),
-    /// `schema/names.lock.json` is not a valid lock (fix or delete it: it is rewritten).
-    #[error("names.lock.json: {0}")]
-    NamesLock(String),
+    /// The names lock is not a valid lock (fix or delete it: it is rewritten).
+    #[error("{file}: {message}")]
+    NamesLock { file: &'static str, message: String },
     /// The emitted tokens do not parse as Rust (a bug in this crate).
     #[error("generated code for {module} does not parse: {message}")]
     Emit { module: String, message: String },
@@ -124,10 +125,7 @@ pub fn generate(schemas: &[SchemaFile], config: &Config) -> Result<Generated, Er
             Err(err) => warnings.push(format!("{err}; left out")),
         }
     }
-    let lock = match &config.names_lock {
-        Some(text) => names_lock::NamesLock::parse(text).map_err(Error::NamesLock)?,
-        None => names_lock::NamesLock::default(),
-    };
+    let lock = read_lock(config, "names.lock.json")?;
     let chosen = page::choose(pages);
     let mut events = Vec::new();
     let mut modules = resolve::modules(&chosen, &names, &mut warnings, &mut events);
@@ -147,7 +145,18 @@ pub fn generate_api(schemas: &[SchemaFile], config: &Config) -> Result<Generated
         Some(text) => variants::VariantNames::parse(text).map_err(Error::VariantNames)?,
         None => variants::VariantNames::default(),
     };
-    api::generate(schemas, &names, &config.layout)
+    let lock = read_lock(config, "api-names.lock.json")?;
+    api::generate(schemas, &names, &lock, &config.layout)
+}
+
+/// The lock `config` carries, empty when it carries none; `file` names it in the error.
+fn read_lock(config: &Config, file: &'static str) -> Result<names_lock::NamesLock, Error> {
+    match &config.names_lock {
+        Some(text) => {
+            names_lock::NamesLock::parse(text).map_err(|message| Error::NamesLock { file, message })
+        }
+        None => Ok(names_lock::NamesLock::default()),
+    }
 }
 
 /// One event the generated crate provides.

@@ -1,22 +1,59 @@
-//! `schema/names.lock.json`: every public type and variant name once given, so that adding or
-//! updating a page never renames an existing item.
+//! `schema/names.lock.json` (lark-events) and `schema/api-names.lock.json` (lark-api): every public
+//! type and variant name once given, so that adding or updating a page never renames an existing item.
 //!
-//! A type is known by where it is used: its *paths*, from an event struct through field names
-//! (`P2DriveFileEditV1.header`, `P2ImMessageReceiveV1.event.mentions[]`, a callback's answer as
-//! `P2CardActionTrigger#response`). The lock maps one path of each type (the smallest) to its name,
-//! and a variant by its enum and wire value. Names are first decided as usual (from the pages, in page
+//! A type is known by where it is used: its *paths*, from a root through field names. The roots of
+//! an events module are its event structs and their answers (`P2DriveFileEditV1.header`,
+//! `P2ImMessageReceiveV1.event.mentions[]`, a callback's answer as `P2CardActionTrigger#response`);
+//! those of an API module its `Body`, its `Response` and its parameters (`Response.items[]`,
+//! `Request.user_id_type`). The lock maps one path of each type (the smallest) to its name, and a
+//! variant by its enum and wire value. Names are first decided as usual (from the pages, in page
 //! order); then every type reached by a locked path takes the locked name back, a type that took a
-//! locked name it has no claim to is moved to a name qualified by its event (as a conflict would
-//! name it), and every listed value takes its locked variant name back. A label the docs reword, a
-//! page that sorts before another with a conflicting type, or a new value that makes a name
-//! ambiguous therefore changes nothing already published. The lock is rewritten from the result:
-//! items that no longer exist leave it, new ones enter it.
+//! locked name it has no claim to is moved to a name qualified by the root of its smallest path (as a
+//! conflict would name it), and every listed value takes its locked variant name back. A label the
+//! docs reword, a page that sorts before another with a conflicting type, or a new value that makes a
+//! name ambiguous therefore changes nothing already published. The lock is rewritten from the
+//! result: items that no longer exist leave it, new ones enter it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{FieldType, Module, TypeDef, Variant};
+
+/// A type reached from outside the types themselves, and the path it is reached by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Root {
+    pub name: String,
+    pub path: String,
+}
+
+impl Root {
+    /// The root for a field of type `ty` reached as `path` (`Request.user_id_type`): `path` with a
+    /// `[]` or `{}` per list or map level, when a generated type is inside; else `None`.
+    pub fn of_field(path: &str, ty: &FieldType) -> Option<Root> {
+        let (name, suffix) = named_inside(ty)?;
+        Some(Root {
+            name: name.to_owned(),
+            path: format!("{path}{suffix}"),
+        })
+    }
+}
+
+/// The generated type inside `ty` and the `[]`/`{}` levels around it.
+fn named_inside(mut ty: &FieldType) -> Option<(&str, String)> {
+    let mut suffix = String::new();
+    while let FieldType::Vec(inner) | FieldType::Map(inner) = ty {
+        suffix.push_str(match ty {
+            FieldType::Vec(_) => "[]",
+            _ => "{}",
+        });
+        ty = inner;
+    }
+    match ty {
+        FieldType::Named(name) => Some((name, suffix)),
+        _ => None,
+    }
+}
 
 /// What the lock file says: per module (`application::v6`), types by path and variants by enum.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -50,26 +87,76 @@ impl NamesLock {
         text
     }
 
-    /// Gives the locked names back in `modules`, then returns the lock of the result. Says what it
-    /// had to leave renamed (two types claiming one name) in `warnings`.
+    /// Gives the locked names back in the events `modules`, then returns the lock of the result. Says
+    /// what it had to leave renamed (two types claiming one name) in `warnings`.
     pub fn apply(&self, modules: &mut [Module], warnings: &mut Vec<String>) -> NamesLock {
         let mut next = NamesLock::default();
         for module in modules {
             let key = format!("{}::{}", module.service, module.version);
-            let empty = ModuleLock::default();
-            let locked = self.modules.get(&key).unwrap_or(&empty);
-            restore_type_names(module, locked, &key, warnings);
-            restore_variant_names(module, locked);
-            next.modules.insert(key, lock_of(module));
+            let roots = event_roots(&module.types);
+            self.restore(&key, &mut module.types, &roots, warnings, &mut next);
         }
         next
     }
+
+    /// Gives the locked names back to one module's `types`, reached from `roots`, and records the
+    /// result under `key` in `next`. Returns the renames (old name → new) for the references the
+    /// caller keeps outside the types.
+    pub fn restore(
+        &self,
+        key: &str,
+        types: &mut [TypeDef],
+        roots: &[Root],
+        warnings: &mut Vec<String>,
+        next: &mut NamesLock,
+    ) -> HashMap<String, String> {
+        let empty = ModuleLock::default();
+        let locked = self.modules.get(key).unwrap_or(&empty);
+        let renames = restore_type_names(types, roots, locked, key, warnings);
+        restore_variant_names(types, locked);
+        next.modules.insert(
+            key.to_owned(),
+            lock_of(types, &renames_applied(roots, &renames)),
+        );
+        renames
+    }
 }
 
-/// Every path of every type of the module, sorted (smallest first).
-fn paths(module: &Module) -> HashMap<String, BTreeSet<String>> {
-    let structs: HashMap<&str, &crate::model::StructDef> = module
-        .types
+/// The roots of an events module: each event struct, and its answer as `Event#response`.
+fn event_roots(types: &[TypeDef]) -> Vec<Root> {
+    let mut roots = Vec::new();
+    for def in types {
+        let TypeDef::Struct(def) = def else { continue };
+        if let Some(event) = &def.event {
+            roots.push(Root {
+                name: def.name.clone(),
+                path: def.name.clone(),
+            });
+            if let Some(response) = &event.response {
+                roots.push(Root {
+                    name: response.clone(),
+                    path: format!("{}#response", def.name),
+                });
+            }
+        }
+    }
+    roots
+}
+
+/// `roots` with their types renamed.
+fn renames_applied(roots: &[Root], renames: &HashMap<String, String>) -> Vec<Root> {
+    roots
+        .iter()
+        .map(|root| Root {
+            name: renames.get(&root.name).unwrap_or(&root.name).clone(),
+            path: root.path.clone(),
+        })
+        .collect()
+}
+
+/// Every path of every type reached from `roots`, sorted (smallest first).
+fn paths(types: &[TypeDef], roots: &[Root]) -> HashMap<String, BTreeSet<String>> {
+    let structs: HashMap<&str, &crate::model::StructDef> = types
         .iter()
         .filter_map(|def| match def {
             TypeDef::Struct(def) => Some((def.name.as_str(), def)),
@@ -78,19 +165,10 @@ fn paths(module: &Module) -> HashMap<String, BTreeSet<String>> {
         .collect();
     let mut found: HashMap<String, BTreeSet<String>> = HashMap::new();
     // (type, its path, the types on the way: a type that contains itself is not entered again)
-    let mut pending: Vec<(String, String, Vec<String>)> = Vec::new();
-    for def in structs.values() {
-        if let Some(event) = &def.event {
-            pending.push((def.name.clone(), def.name.clone(), Vec::new()));
-            if let Some(response) = &event.response {
-                pending.push((
-                    response.clone(),
-                    format!("{}#response", def.name),
-                    Vec::new(),
-                ));
-            }
-        }
-    }
+    let mut pending: Vec<(String, String, Vec<String>)> = roots
+        .iter()
+        .map(|root| (root.name.clone(), root.path.clone(), Vec::new()))
+        .collect();
     while let Some((name, path, mut trail)) = pending.pop() {
         found.entry(name.clone()).or_default().insert(path.clone());
         let Some(def) = structs.get(name.as_str()) else {
@@ -101,33 +179,25 @@ fn paths(module: &Module) -> HashMap<String, BTreeSet<String>> {
         }
         trail.push(name);
         for field in &def.fields {
-            let mut ty = &field.ty;
-            let mut suffix = String::new();
-            while let FieldType::Vec(inner) | FieldType::Map(inner) = ty {
-                suffix.push_str(match ty {
-                    FieldType::Vec(_) => "[]",
-                    _ => "{}",
-                });
-                ty = inner;
-            }
-            if let FieldType::Named(inner) = ty {
+            if let Some((inner, suffix)) = named_inside(&field.ty) {
                 let path = format!("{path}.{}{suffix}", field.wire_name);
-                pending.push((inner.clone(), path, trail.clone()));
+                pending.push((inner.to_owned(), path, trail.clone()));
             }
         }
     }
     found
 }
 
-/// Renames the module's types back to their locked names.
+/// Renames the types back to their locked names; returns the renames.
 fn restore_type_names(
-    module: &mut Module,
+    types: &mut [TypeDef],
+    roots: &[Root],
     locked: &ModuleLock,
     key: &str,
     warnings: &mut Vec<String>,
-) {
-    let paths = paths(module);
-    let current: Vec<String> = module.types.iter().map(|d| d.name().to_owned()).collect();
+) -> HashMap<String, String> {
+    let paths = paths(types, roots);
+    let current: Vec<String> = types.iter().map(|d| d.name().to_owned()).collect();
     // The name each type has a claim to: the locked name of its smallest locked path.
     let claims: HashMap<&str, &str> = current
         .iter()
@@ -163,10 +233,10 @@ fn restore_type_names(
         }
     }
     if renames.is_empty() {
-        return;
+        return renames;
     }
-    // A type holding a name another claims, with no claim to it, moves aside: qualified by the event
-    // of its smallest path, as a conflict names it.
+    // A type holding a name another claims, with no claim to it, moves aside: qualified by the root
+    // of its smallest path (its event), as a conflict names it.
     let mut taken: HashSet<String> = current
         .iter()
         .map(|name| renames.get(name).cloned().unwrap_or_else(|| name.clone()))
@@ -175,12 +245,12 @@ fn restore_type_names(
     let mut evictions = Vec::new();
     for name in &current {
         if claimed.contains(name) && !renames.contains_key(name) {
-            let event = paths
+            let root = paths
                 .get(name)
                 .and_then(|p| p.iter().next())
                 .map(|path| path.split(['.', '#']).next().unwrap_or_default().to_owned())
                 .unwrap_or_default();
-            let base = format!("{event}{name}");
+            let base = format!("{root}{name}");
             let mut fresh = base.clone();
             let mut counter = 2;
             while taken.contains(&fresh) {
@@ -192,17 +262,18 @@ fn restore_type_names(
         }
     }
     renames.extend(evictions);
-    rename_types(module, &renames);
+    rename_types(types, &renames);
+    renames
 }
 
 /// Renames types and every reference to them.
-fn rename_types(module: &mut Module, renames: &HashMap<String, String>) {
+fn rename_types(types: &mut [TypeDef], renames: &HashMap<String, String>) {
     let rename = |name: &mut String| {
         if let Some(new) = renames.get(name.as_str()) {
             name.clone_from(new);
         }
     };
-    for def in &mut module.types {
+    for def in types {
         match def {
             TypeDef::Struct(def) => {
                 rename(&mut def.name);
@@ -210,13 +281,7 @@ fn rename_types(module: &mut Module, renames: &HashMap<String, String>) {
                     rename(response);
                 }
                 for field in &mut def.fields {
-                    let mut ty = &mut field.ty;
-                    while let FieldType::Vec(inner) | FieldType::Map(inner) = ty {
-                        ty = inner;
-                    }
-                    if let FieldType::Named(name) = ty {
-                        rename(name);
-                    }
+                    rename_in(&mut field.ty, renames);
                 }
             }
             TypeDef::Enum(def) => rename(&mut def.name),
@@ -225,9 +290,22 @@ fn rename_types(module: &mut Module, renames: &HashMap<String, String>) {
     }
 }
 
+/// Renames the generated type inside `ty`, if `renames` has it.
+pub fn rename_in(ty: &mut FieldType, renames: &HashMap<String, String>) {
+    let mut ty = ty;
+    while let FieldType::Vec(inner) | FieldType::Map(inner) = ty {
+        ty = inner;
+    }
+    if let FieldType::Named(name) = ty {
+        if let Some(new) = renames.get(name.as_str()) {
+            name.clone_from(new);
+        }
+    }
+}
+
 /// Gives each listed value its locked variant name back, when no other value of its type has it.
-fn restore_variant_names(module: &mut Module, locked: &ModuleLock) {
-    for def in &mut module.types {
+fn restore_variant_names(types: &mut [TypeDef], locked: &ModuleLock) {
+    for def in types {
         let (name, variants) = match def {
             TypeDef::Enum(def) => (&def.name, &mut def.variants),
             TypeDef::Flags(def) => (&def.name, &mut def.flags),
@@ -288,10 +366,10 @@ fn suffix(value: &str) -> String {
 }
 
 /// The lock of a module as it now is: each type under its smallest path, each listed value.
-fn lock_of(module: &Module) -> ModuleLock {
-    let paths = paths(module);
+fn lock_of(types: &[TypeDef], roots: &[Root]) -> ModuleLock {
+    let paths = paths(types, roots);
     let mut lock = ModuleLock::default();
-    for def in &module.types {
+    for def in types {
         let name = def.name();
         if let Some(path) = paths.get(name).and_then(|p| p.iter().next()) {
             lock.types.insert(path.clone(), name.to_owned());

@@ -41,8 +41,10 @@ pub struct Target {
     /// Root of the API crate, written when the pages document server APIs.
     pub api_crate_dir: PathBuf,
     pub api_layout: Layout,
-    /// The names already given (read, then rewritten): `schema/names.lock.json`.
+    /// The names already given (read, then rewritten): `schema/names.lock.json` for the events
+    /// crate, `schema/api-names.lock.json` for the API crate.
     pub names_lock: PathBuf,
+    pub api_names_lock: PathBuf,
 }
 
 impl Target {
@@ -55,6 +57,7 @@ impl Target {
             api_crate_dir: root.join("generated/api"),
             api_layout: Layout::InRepo,
             names_lock: root.join("schema/names.lock.json"),
+            api_names_lock: root.join("schema/api-names.lock.json"),
         }
     }
 
@@ -77,6 +80,7 @@ impl Target {
             },
             api_crate_dir: api_dir,
             names_lock: out.join("names.lock.json"),
+            api_names_lock: out.join("api-names.lock.json"),
         }
     }
 
@@ -187,15 +191,10 @@ pub fn compute(
             schema: value,
         });
     }
-    let names_lock = match fs::read_to_string(&target.names_lock) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(io_error(&target.names_lock)(e)),
-    };
     let config = Config {
         layout: target.layout.clone(),
         variant_names,
-        names_lock,
+        names_lock: read_if_present(&target.names_lock)?,
     };
     let generated = crate::generate(&schemas, &config)?;
     output.warnings.extend(generated.warnings);
@@ -209,13 +208,16 @@ pub fn compute(
     }
     let api_config = Config {
         layout: target.api_layout.clone(),
-        names_lock: None,
+        names_lock: read_if_present(&target.api_names_lock)?,
         ..config
     };
     let api = crate::generate_api(&schemas, &api_config)?;
     output.warnings.extend(api.warnings);
     output.apis = api.apis;
     if !output.apis.is_empty() {
+        output
+            .files
+            .insert(target.api_names_lock.clone(), api.names_lock);
         for file in api.files {
             output
                 .files
@@ -223,6 +225,15 @@ pub fn compute(
         }
     }
     Ok(output)
+}
+
+/// The text of `path`, `None` when there is no such file.
+fn read_if_present(path: &Path) -> Result<Option<String>, Error> {
+    match fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_error(path)(e)),
+    }
 }
 
 /// How a file on disk differs from the computed output.
