@@ -18,7 +18,8 @@
 //! a `lark_api` tracing span that records its HTTP status and log id.
 //!
 //! User access tokens come from the platform's OAuth flow: [`Client::authorize_url`], then
-//! [`Client::exchange_code`] and [`Client::refresh_user_token`] (see [`UserToken`]).
+//! [`Client::exchange_code`] and [`Client::refresh_user_token`] (see [`UserToken`]), with PKCE
+//! through [`Pkce`].
 //!
 //! The base URL is Feishu's or Lark's; any other host is refused unless allowed explicitly, so
 //! that tokens cannot leak.
@@ -65,7 +66,7 @@ pub use error::{
     ApiError, Error, ErrorDetail, FieldViolation, PermissionViolation, CODES_TOKEN_INVALID,
     CODE_RATE_LIMITED,
 };
-pub use oauth::UserToken;
+pub use oauth::{Pkce, UserToken};
 pub use pacing::RateLimit;
 pub use reply::Response;
 pub use request::{CallOptions, Multipart, Request, TokenType};

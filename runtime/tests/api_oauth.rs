@@ -1,7 +1,8 @@
 //! User access tokens through OAuth against a local token endpoint that behaves as the platform's
 //! page documents it (`POST /open-apis/authen/v2/oauth/token`): what the client sends, the token it
 //! decodes, refusals as errors with the platform's code and description, single-use refresh
-//! tokens, the authorization page's address, and no secret in `Debug` output.
+//! tokens, the authorization page's address, PKCE (a code bound to its S256 challenge), and no
+//! secret in `Debug` output.
 
 #![cfg(feature = "api")]
 
@@ -18,19 +19,26 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use lark_runtime::api::{CallOptions, Client, Error, Method, Request, TokenType, LARK_BASE_URL};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use lark_runtime::api::{
+    CallOptions, Client, Error, Method, Pkce, Request, TokenType, LARK_BASE_URL,
+};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 const TOKEN: &str = "/open-apis/authen/v2/oauth/token";
 const REDIRECT: &str = "https://example.com/api/oauth/callback";
 const SCOPE: &str = "auth:user.id:read offline_access";
 
 /// The token endpoint's memory: what it was sent, the codes it handed out (with whether the user
-/// granted `offline_access`), the refresh tokens still valid.
+/// granted `offline_access`), the PKCE challenge each code was asked with, the refresh tokens still
+/// valid.
 #[derive(Default)]
 struct Endpoint {
     requests: Mutex<Vec<(HeaderMap, Value)>>,
     codes: Mutex<HashMap<String, bool>>,
+    challenges: Mutex<HashMap<String, String>>,
     refresh_tokens: Mutex<Vec<String>>,
     issued: AtomicUsize,
 }
@@ -103,6 +111,20 @@ async fn token_endpoint(
     match body["grant_type"].as_str() {
         Some("authorization_code") => {
             let code = body["code"].as_str().unwrap_or_default();
+            let challenge = endpoint.challenges.lock().unwrap().remove(code);
+            if let Some(challenge) = challenge {
+                // RFC 7636, S256: the challenge is base64url(SHA-256(verifier)), unpadded.
+                let verifier = body["code_verifier"].as_str().unwrap_or_default();
+                let digest = Sha256::digest(verifier.as_bytes());
+                if URL_SAFE_NO_PAD.encode(digest) != challenge {
+                    return refused(
+                        StatusCode::BAD_REQUEST,
+                        20049,
+                        "invalid_grant",
+                        "PKCE code challenge failed.",
+                    );
+                }
+            }
             let granted = endpoint.codes.lock().unwrap().remove(code);
             match granted {
                 Some(offline) => endpoint.issue(offline),
@@ -401,4 +423,92 @@ async fn debug_output_shows_no_token_and_no_secret() {
         assert!(shown.contains("expires_in: 7200"), "{shown}");
     })
     .await;
+}
+
+/// The value of query parameter `name` in `url`.
+fn query_value<'a>(url: &'a str, name: &str) -> Option<&'a str> {
+    let query = url.split_once('?')?.1;
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+}
+
+#[tokio::test]
+async fn a_pkce_code_is_exchanged_with_its_verifier_and_refused_with_another() {
+    bounded(async {
+        let endpoint = Endpoint::with_codes(&[("code-1", false), ("code-2", false)]);
+        let platform = start(&endpoint).await;
+        let client = platform.client();
+        let pkce = Pkce::new();
+        let url = client.authorize_url_with_pkce(REDIRECT, &[], "s", &pkce);
+        assert_eq!(query_value(&url, "code_challenge_method"), Some("S256"));
+        let challenge = query_value(&url, "code_challenge")
+            .expect("a challenge")
+            .to_owned();
+        assert_eq!(challenge, pkce.challenge());
+        // The authorization page remembers the challenge with the codes it hands out.
+        for code in ["code-1", "code-2"] {
+            endpoint
+                .challenges
+                .lock()
+                .unwrap()
+                .insert(code.into(), challenge.clone());
+        }
+
+        let token = client
+            .exchange_code_with_pkce("code-1", REDIRECT, &pkce)
+            .await
+            .unwrap();
+        assert_eq!(token.access_token, "u-1");
+        assert_eq!(
+            endpoint.requests()[0].1["code_verifier"],
+            pkce.verifier(),
+            "the verifier goes in the body"
+        );
+
+        let kept = Pkce::from_verifier(pkce.verifier()).unwrap();
+        assert_eq!(
+            kept, pkce,
+            "a verifier kept in a session makes the same Pkce"
+        );
+        let error = client
+            .exchange_code_with_pkce("code-2", REDIRECT, &Pkce::new())
+            .await
+            .unwrap_err();
+        let Error::Api(api) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(api.code, 20049);
+        assert_eq!(api.msg, "invalid_grant: PKCE code challenge failed.");
+        assert_eq!(
+            endpoint.requests().len(),
+            2,
+            "a refused code is not sent again"
+        );
+    })
+    .await;
+}
+
+#[test]
+fn a_pkce_verifier_is_checked_and_never_shown() {
+    // RFC 7636, appendix B: this verifier's S256 challenge (also the example of the platform's
+    // authorization page).
+    let pkce = Pkce::from_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").unwrap();
+    assert_eq!(
+        pkce.challenge(),
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    );
+    for bad in ["short", &"a".repeat(129), &format!("{}+", "a".repeat(42))] {
+        let error = Pkce::from_verifier(bad).unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidRequest(reason) if reason.contains("43 to 128")),
+            "{bad}: {error}"
+        );
+    }
+    let fresh = Pkce::new();
+    assert_eq!(fresh.verifier().len(), 43);
+    assert!(Pkce::from_verifier(fresh.verifier()).is_ok());
+    assert_ne!(fresh, Pkce::new(), "each sign-in gets its own verifier");
+    let shown = format!("{fresh:?}");
+    assert!(!shown.contains(fresh.verifier()), "{shown}");
 }

@@ -8,14 +8,22 @@
 //! `client_secret`; the older `/open-apis/authen/v1/…` token endpoints, which take an app access
 //! token, are not used. The client keeps no user token: pass `access_token` per call
 //! ([`CallOptions::user_access_token`](super::CallOptions::user_access_token)).
+//!
+//! With PKCE (RFC 7636, which the platform supports and recommends), a [`Pkce`] made per sign-in
+//! binds the code to the one who asked for it: [`Client::authorize_url_with_pkce`] sends its S256
+//! challenge, [`Client::exchange_code_with_pkce`] its verifier, which the platform checks (error
+//! 20049, `PKCE code challenge failed`, when they do not match).
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use tracing::Instrument;
 
 use super::client::Client;
@@ -77,6 +85,59 @@ impl fmt::Debug for UserToken {
     }
 }
 
+/// A PKCE code verifier (RFC 7636) for one sign-in: made before sending the user to the
+/// authorization page, kept with the `state` (in the user's session, say) until they come back, then
+/// given to [`Client::exchange_code_with_pkce`]. `Debug` does not show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Pkce {
+    verifier: String,
+}
+
+impl Pkce {
+    /// A new random verifier: 32 bytes from the thread's cryptographic generator, base64url, 43
+    /// characters.
+    #[allow(clippy::new_without_default)] // each value is a fresh secret, not a default
+    pub fn new() -> Self {
+        let bytes: [u8; 32] = rand::random();
+        Pkce {
+            verifier: URL_SAFE_NO_PAD.encode(bytes),
+        }
+    }
+
+    /// A verifier kept from [`Pkce::verifier`]: 43 to 128 characters of `A–Z a–z 0–9 - . _ ~`, as
+    /// the RFC and the token page require; anything else is [`Error::InvalidRequest`].
+    pub fn from_verifier(verifier: impl Into<String>) -> Result<Self, Error> {
+        let verifier = verifier.into();
+        let allowed = |b: u8| b.is_ascii_alphanumeric() || b"-._~".contains(&b);
+        if !(43..=128).contains(&verifier.len()) || !verifier.bytes().all(allowed) {
+            return Err(Error::InvalidRequest(format!(
+                "a PKCE code verifier is 43 to 128 characters of A-Z a-z 0-9 - . _ ~ \
+                 (this one has {} characters)",
+                verifier.chars().count()
+            )));
+        }
+        Ok(Pkce { verifier })
+    }
+
+    /// The verifier, to keep until the user comes back.
+    pub fn verifier(&self) -> &str {
+        &self.verifier
+    }
+
+    /// The S256 challenge the authorization page gets: base64url of the verifier's SHA-256.
+    pub fn challenge(&self) -> String {
+        URL_SAFE_NO_PAD.encode(Sha256::digest(self.verifier.as_bytes()))
+    }
+}
+
+impl fmt::Debug for Pkce {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pkce")
+            .field("verifier", &"<redacted>")
+            .finish()
+    }
+}
+
 /// A successful answer of the token endpoint; other fields are ignored.
 #[derive(Deserialize)]
 struct Grant {
@@ -105,6 +166,29 @@ impl Client {
     /// token) and `state` (checked on the way back, against CSRF). Empty scopes and state are
     /// left out.
     pub fn authorize_url(&self, redirect_uri: &str, scopes: &[&str], state: &str) -> String {
+        self.authorize_url_for(redirect_uri, scopes, state, None)
+    }
+
+    /// [`Client::authorize_url`] with PKCE: also `code_challenge` (from `pkce`) and
+    /// `code_challenge_method=S256`. Exchange the code with [`Client::exchange_code_with_pkce`] and
+    /// the same `pkce`.
+    pub fn authorize_url_with_pkce(
+        &self,
+        redirect_uri: &str,
+        scopes: &[&str],
+        state: &str,
+        pkce: &Pkce,
+    ) -> String {
+        self.authorize_url_for(redirect_uri, scopes, state, Some(pkce))
+    }
+
+    fn authorize_url_for(
+        &self,
+        redirect_uri: &str,
+        scopes: &[&str],
+        state: &str,
+        pkce: Option<&Pkce>,
+    ) -> String {
         let settings = self.settings();
         let origin = match settings.base_url.as_str() {
             FEISHU_BASE_URL => "https://accounts.feishu.cn",
@@ -122,6 +206,12 @@ impl Client {
                 url.push_str(&format!("&{name}={}", encode(&value)));
             }
         }
+        if let Some(pkce) = pkce {
+            url.push_str(&format!(
+                "&code_challenge={}&code_challenge_method=S256",
+                pkce.challenge()
+            ));
+        }
         url
     }
 
@@ -129,6 +219,27 @@ impl Client {
     /// `redirect_uri` is the one given to [`Client::authorize_url`] (sent unless empty). A code
     /// works once; the platform's refusal is [`Error::Api`] with its code and description.
     pub async fn exchange_code(&self, code: &str, redirect_uri: &str) -> Result<UserToken, Error> {
+        self.exchange(code, redirect_uri, None).await
+    }
+
+    /// [`Client::exchange_code`] for a code asked for with [`Client::authorize_url_with_pkce`]:
+    /// also sends `pkce`'s verifier (`code_verifier`), which the platform checks against the
+    /// challenge.
+    pub async fn exchange_code_with_pkce(
+        &self,
+        code: &str,
+        redirect_uri: &str,
+        pkce: &Pkce,
+    ) -> Result<UserToken, Error> {
+        self.exchange(code, redirect_uri, Some(pkce)).await
+    }
+
+    async fn exchange(
+        &self,
+        code: &str,
+        redirect_uri: &str,
+        pkce: Option<&Pkce>,
+    ) -> Result<UserToken, Error> {
         let settings = self.settings();
         let mut body = json!({
             "grant_type": "authorization_code",
@@ -138,6 +249,9 @@ impl Client {
         });
         if !redirect_uri.is_empty() {
             body["redirect_uri"] = Value::from(redirect_uri);
+        }
+        if let Some(pkce) = pkce {
+            body["code_verifier"] = Value::from(pkce.verifier());
         }
         self.grant(&body).await
     }
