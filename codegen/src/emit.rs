@@ -231,10 +231,14 @@ fn routing(def: &StructDef, types: &[TypeDef]) -> Option<String> {
         })
     };
     if let Some(header) = named(def, "header") {
+        // A callback's page documents `create_time` as a string (of microseconds): read as text.
         let complete = SHARED_HEADER
             .iter()
             .filter(|(name, _)| *name != "event_type")
-            .all(|(name, ty)| field_of(header, name, ty));
+            .all(|(name, ty)| {
+                field_of(header, name, ty)
+                    || (*name == "create_time" && field_of(header, name, &FieldType::String))
+            });
         return complete.then(|| "header".to_owned());
     }
     let top_level = ["uuid", "ts", "token"]

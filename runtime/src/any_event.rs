@@ -48,7 +48,8 @@ pub fn header_of(value: &serde_json::Value) -> HeaderRef<'_> {
             Some(serde_json::Value::String(text)) => text.trim().parse().ok(),
             Some(number) => number.as_i64(),
             None => None,
-        };
+        }
+        .map(crate::event::epoch_millis);
         header.token = text("/header/token");
         header.app_id = text("/header/app_id");
         header.tenant_key = text("/header/tenant_key");

@@ -57,8 +57,8 @@ crate::wire::object!(EventHeader {
 pub struct HeaderRef<'a> {
     /// `header.event_id` (2.0) or `uuid` (1.0).
     pub event_id: &'a str,
-    /// `header.create_time` (2.0) or `ts` (1.0, seconds), in milliseconds; `None` when absent or
-    /// not a number.
+    /// `header.create_time` (2.0; card callbacks send microseconds) or `ts` (1.0, seconds), in
+    /// milliseconds; `None` when absent or not a number.
     pub create_time: Option<i64>,
     /// `header.token` (2.0) or `token` (1.0).
     pub token: &'a str,
@@ -68,14 +68,44 @@ pub struct HeaderRef<'a> {
     pub tenant_key: &'a str,
 }
 
+/// A Unix time in milliseconds from a count in milliseconds or a finer unit, told apart by size, as
+/// the platform's headers mix them (`create_time` is in milliseconds for events and in microseconds
+/// for card callbacks): up to 10^14 milliseconds, then microseconds up to 10^17, then nanoseconds.
+/// Every date from 1973 to 5138 reads right.
+pub(crate) fn epoch_millis(count: i64) -> i64 {
+    match count.unsigned_abs() {
+        n if n < 100_000_000_000_000 => count,
+        n if n < 100_000_000_000_000_000 => count / 1_000,
+        _ => count / 1_000_000,
+    }
+}
+
 /// What [`event!`](crate::wire::event) expansions call.
 #[doc(hidden)]
 pub mod __private {
     use super::*;
 
-    /// `header.create_time` of a 2.0 event in milliseconds.
-    pub fn millis(value: &Option<UnixMillis>) -> Option<i64> {
-        value.get().and_then(UnixMillis::millis)
+    /// `header.create_time` of a 2.0 event in milliseconds, from a typed time or from the numeric
+    /// text a header documents it as (microseconds for card callbacks).
+    pub fn millis(value: &impl CreateTime) -> Option<i64> {
+        value.millis().map(epoch_millis)
+    }
+
+    /// A header's `create_time` field, whichever type its page gives it.
+    pub trait CreateTime {
+        fn millis(&self) -> Option<i64>;
+    }
+
+    impl CreateTime for Option<UnixMillis> {
+        fn millis(&self) -> Option<i64> {
+            self.get().and_then(UnixMillis::millis)
+        }
+    }
+
+    impl CreateTime for Option<String> {
+        fn millis(&self) -> Option<i64> {
+            self.as_deref()?.trim().parse().ok()
+        }
     }
 
     /// `ts` of a 1.0 event (`"1502199207.7171419"`, seconds) in milliseconds.
@@ -86,4 +116,23 @@ pub mod __private {
     }
 
     pub use crate::wire::Get;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::__private::millis;
+    use super::*;
+
+    #[test]
+    fn a_create_time_reads_as_milliseconds_whatever_its_unit() {
+        let at = 1_603_977_298_123; // 2020-10-29T13:14:58.123Z
+        assert_eq!(epoch_millis(at), at);
+        assert_eq!(epoch_millis(at * 1_000 + 456), at, "microseconds");
+        assert_eq!(epoch_millis(at * 1_000_000 + 789), at, "nanoseconds");
+        assert_eq!(epoch_millis(0), 0);
+        let text = |t: &str| millis(&Some(t.to_owned()));
+        assert_eq!(text(" 1603977298123000 "), Some(at));
+        assert_eq!(text("soon"), None);
+        assert_eq!(millis(&None::<String>), None);
+    }
 }

@@ -1,5 +1,6 @@
 //! The card action callback as generated from its page: its example decodes into
-//! `P2CardActionTrigger` and re-encodes unchanged, the page's answer example decodes into the
+//! `P2CardActionTrigger` and re-encodes unchanged, its header's routing fields read through
+//! `Event::header()` (its `create_time`, in microseconds, as milliseconds), the page's answer example decodes into the
 //! generated answer type and re-encodes unchanged, and the generated `on_p2_card_action_trigger`
 //! registers a handler whose answer comes out of dispatch (the webhook and long-connection tests of
 //! `lark-runtime` carry it from there onto the wire).
@@ -12,7 +13,7 @@ use lark_events::card::callback::{
 };
 use lark_events::dispatch::{Dispatched, Dispatcher};
 use lark_events::wire::Get as _;
-use lark_events::{Callback, DispatcherExt as _};
+use lark_events::{AnyEvent, Callback, DispatcherExt as _, Event as _};
 use serde_json::{json, Value};
 
 const SCHEMA: &str = "schema/json/source__card__callback__card-action-trigger.schema.json";
@@ -49,6 +50,25 @@ fn the_callback_and_its_answer_round_trip_through_the_generated_types() {
     );
     let back = serde_json::to_value(&answer).unwrap();
     assert_eq!(first_difference(&answer_example, &back), None);
+}
+
+#[test]
+fn the_callback_header_reads_as_any_event_header() {
+    let example = schema()["examples"][0].clone();
+    let callback: P2CardActionTrigger = serde_json::from_value(example.clone()).unwrap();
+    let header = callback.header();
+    assert_eq!(header.event_id, "f7984f25108f8137722bb63c*****");
+    assert_eq!(header.token, "066zT6pS4QCbgj5Do145GfDbbag*****");
+    assert_eq!(header.app_id, "cli_a5fb0ae6a4******");
+    assert_eq!(header.tenant_key, "2df73991750*****");
+    // "1603977298000000", documented as microseconds: 2020-10-29T13:14:58Z.
+    assert_eq!(header.create_time, Some(1_603_977_298_000));
+    let any = AnyEvent::from_slice(example.to_string().as_bytes()).unwrap();
+    assert_eq!(
+        any.header(),
+        header,
+        "the raw reading agrees with the typed one"
+    );
 }
 
 #[tokio::test]

@@ -28,7 +28,7 @@ pub struct P2CardActionTrigger {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::wire::object!(P2CardActionTrigger { schema, header, event });
-crate::wire::event!(P2CardActionTrigger { event_type: "card.action.trigger" });
+crate::wire::event!(P2CardActionTrigger { event_type: "card.action.trigger", header });
 crate::wire::callback!(P2CardActionTrigger { response: P2CardActionTriggerResponse });
 /// The `header` of [`P2CardActionTrigger`].
 #[derive(Debug, Clone, PartialEq, Default)]
