@@ -18,8 +18,9 @@
 //!
 //! Before its handler runs, a delivery's event id is claimed: in this process's memory (the last
 //! [`DEFAULT_DEDUP_CAPACITY`] ids), and, when replicas share a [`ClaimStore`]
-//! ([`Dispatcher::shared_claims`]), there too, for [`DEFAULT_CLAIM_TTL`]. A failing handler releases
-//! the claim so that the platform's retry, whichever replica it reaches, runs.
+//! ([`Dispatcher::shared_claims`]), there too, for [`DEFAULT_CLAIM_TTL`] (the store may hold it as a
+//! shorter lease until the handler succeeds: [`ClaimStore::keep`]). A failing handler releases the
+//! claim so that the platform's retry, whichever replica it reaches, runs.
 //!
 //! Callbacks ([`Callback`], registered with [`Dispatcher::on_callback`]) are routed and claimed the
 //! same way, and their handler's answer comes out as [`Dispatched::Answered`]: the JSON the webhook

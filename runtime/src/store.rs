@@ -4,7 +4,9 @@
 //!
 //! A [`Dispatcher`](crate::dispatch::Dispatcher) remembers event ids in its own memory; given a
 //! [`ClaimStore`] ([`Dispatcher::shared_claims`](crate::dispatch::Dispatcher::shared_claims)) it also
-//! claims each id there, atomically, for longer than the platform's retry schedule. When the store
+//! claims each id there, atomically, for longer than the platform's retry schedule (the Redis store
+//! holds it for a short lease while the handler runs, renewed until the handler ends, so that a
+//! process dying midway holds the id only briefly and the platform's retry runs). When the store
 //! fails, the dispatcher carries on with its memory alone (and says so in the log) until the store
 //! answers again: a failing store never fails a delivery.
 //!
@@ -43,6 +45,18 @@ pub trait ClaimStore: Send + Sync {
     /// The release starts when this is called, and the future only waits for its end: a dispatch
     /// dropped midway (its sender hung up) drops the future unpolled, and the claim must still go.
     fn release(&self, id: &str, token: &str) -> StoreFuture<'static, ()>;
+
+    /// Keeps the claim of `id` made with `token` for `ttl` from now: its handler succeeded. A store
+    /// that claims for the whole `ttl` at once has nothing to do (the default); one that claims for
+    /// a short lease while the handler runs (so that a process dying midway holds the id only
+    /// briefly) extends the claim here.
+    ///
+    /// Like [`ClaimStore::release`], it starts when called; the dispatcher does not wait for it
+    /// (the delivery is answered already), so the store reports its own failures.
+    fn keep(&self, id: &str, token: &str, ttl: std::time::Duration) -> StoreFuture<'static, ()> {
+        let _ = (id, token, ttl);
+        Box::pin(std::future::ready(Ok(())))
+    }
 }
 
 /// Logs a shared store's failures once per outage, at warn, and its recovery, at info; the

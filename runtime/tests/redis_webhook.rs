@@ -1,6 +1,7 @@
 //! Two webhook servers on two loopback ports sharing one real Redis, as replicas behind a load
 //! balancer: a signed delivery sent to both reaches one handler, a failing handler's retry runs on
-//! the other replica, a claim expires after its ttl; and Redis failing (killed, restarted on the
+//! the other replica, a claim expires after its ttl, a replica that dies while its handler runs
+//! holds the event only for the claim's lease; and Redis failing (killed, restarted on the
 //! same port, paused) never fails a delivery, with claims shared again once it answers.
 
 #![cfg(all(feature = "axum", feature = "redis"))]
@@ -14,7 +15,7 @@ use std::time::Duration;
 
 use lark_runtime::dispatch::{Dispatcher, DEFAULT_CLAIM_TTL};
 use lark_runtime::envelope::EventEnvelope;
-use lark_runtime::store::redis::RedisStore;
+use lark_runtime::store::redis::{RedisStore, DEFAULT_LEASE};
 use lark_runtime::webhook::{self, Config, Webhook};
 use webhook_support::redis::RedisServer;
 use webhook_support::{encrypted_request, event_with_id, post};
@@ -33,18 +34,40 @@ struct Replica {
     addr: SocketAddr,
 }
 
-/// A webhook server on a loopback port whose handler records its calls (and fails if `failing`),
-/// claiming event ids for `claim_ttl` in the Redis at `url`.
+/// What a replica's handler does after recording its call.
+#[derive(Clone, Copy, PartialEq)]
+enum Handler {
+    Succeeds,
+    Fails,
+    /// Never finishes, as a handler of a process about to die.
+    Hangs,
+}
+
+/// A webhook server on a loopback port whose handler records its calls and then does what
+/// `handler` says, claiming event ids for `claim_ttl` in the Redis at `url`.
 async fn replica(
     name: &'static str,
     url: &str,
     calls: &Calls,
     claim_ttl: Duration,
-    failing: bool,
+    handler: Handler,
+) -> Replica {
+    replica_with_lease(name, url, calls, claim_ttl, handler, DEFAULT_LEASE).await
+}
+
+/// [`replica`], its claims held for `lease` while the handler runs.
+async fn replica_with_lease(
+    name: &'static str,
+    url: &str,
+    calls: &Calls,
+    claim_ttl: Duration,
+    handler: Handler,
+    lease: Duration,
 ) -> Replica {
     let store = RedisStore::builder(url, APP_ID)
         .timeout(Duration::from_millis(200))
         .pause(Duration::from_millis(100))
+        .lease(lease)
         .connect()
         .expect("a Redis store");
     let calls = Arc::clone(calls);
@@ -55,10 +78,10 @@ async fn replica(
             let id = envelope.header.event_id.unwrap_or_default();
             calls.lock().unwrap().push((name, id));
             async move {
-                if failing {
-                    Err("the database is down".into())
-                } else {
-                    Ok(())
+                match handler {
+                    Handler::Succeeds => Ok(()),
+                    Handler::Fails => Err("the database is down".into()),
+                    Handler::Hangs => std::future::pending().await,
                 }
             }
         });
@@ -80,8 +103,8 @@ async fn replica(
 /// Two replicas, `a` and `b`, on the Redis at `url`, with the default claim ttl.
 async fn pair(url: &str, calls: &Calls) -> (Replica, Replica) {
     (
-        replica("a", url, calls, DEFAULT_CLAIM_TTL, false).await,
-        replica("b", url, calls, DEFAULT_CLAIM_TTL, false).await,
+        replica("a", url, calls, DEFAULT_CLAIM_TTL, Handler::Succeeds).await,
+        replica("b", url, calls, DEFAULT_CLAIM_TTL, Handler::Succeeds).await,
     )
 }
 
@@ -121,6 +144,20 @@ async fn until_shared(a: &Replica, b: &Replica, calls: &Calls, label: &str) -> S
     unreachable!()
 }
 
+/// Waits until the claim `key` is kept for the default ttl (past 7 h): its handler succeeded, and
+/// the claim, a lease until then, is kept in the background as the delivery is answered.
+async fn kept_for_the_ttl(redis: &RedisServer, key: &str) {
+    let most = i64::try_from(DEFAULT_CLAIM_TTL.as_millis()).unwrap();
+    loop {
+        let left: i64 = redis.command(&["PTTL", key]).await;
+        assert!(left > 0 && left <= most, "{key}: {left} ms");
+        if left > 7 * 3600 * 1000 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 async fn bounded<T>(test: impl Future<Output = T>) -> T {
     tokio::time::timeout(LIMIT, test)
         .await
@@ -145,12 +182,9 @@ async fn the_same_delivery_to_two_replicas_reaches_one_handler() {
         assert_eq!((at_a, at_b), (200, 200));
         assert_eq!(handlers_of(&calls, "evt-both").len(), 1);
 
-        // The claim is namespaced by the app and lasts the default ttl, past the retry schedule.
-        let ttl: i64 = redis
-            .command(&["PTTL", "lark:event:cli_redis_test:evt-one"])
-            .await;
-        let most = i64::try_from(DEFAULT_CLAIM_TTL.as_millis()).unwrap();
-        assert!(ttl > 7 * 3600 * 1000 && ttl <= most, "{ttl} ms");
+        // The claim is namespaced by the app and, once its handler succeeded, lasts the default
+        // ttl, past the retry schedule (kept in the background as the delivery is answered).
+        kept_for_the_ttl(&redis, "lark:event:cli_redis_test:evt-one").await;
     })
     .await;
 }
@@ -160,8 +194,15 @@ async fn a_failing_handler_releases_the_claim_and_the_retry_on_the_other_replica
     bounded(async {
         let redis = RedisServer::start().await;
         let calls = Calls::default();
-        let a = replica("a", &redis.url(), &calls, DEFAULT_CLAIM_TTL, true).await;
-        let b = replica("b", &redis.url(), &calls, DEFAULT_CLAIM_TTL, false).await;
+        let a = replica("a", &redis.url(), &calls, DEFAULT_CLAIM_TTL, Handler::Fails).await;
+        let b = replica(
+            "b",
+            &redis.url(),
+            &calls,
+            DEFAULT_CLAIM_TTL,
+            Handler::Succeeds,
+        )
+        .await;
 
         let retried = delivery("evt-retried");
         assert_eq!(send(&a, &retried).await, 500, "a's handler fails");
@@ -179,8 +220,8 @@ async fn a_claim_expires_after_its_ttl() {
         let redis = RedisServer::start().await;
         let calls = Calls::default();
         let ttl = Duration::from_millis(500);
-        let a = replica("a", &redis.url(), &calls, ttl, false).await;
-        let b = replica("b", &redis.url(), &calls, ttl, false).await;
+        let a = replica("a", &redis.url(), &calls, ttl, Handler::Succeeds).await;
+        let b = replica("b", &redis.url(), &calls, ttl, Handler::Succeeds).await;
 
         let expiring = delivery("evt-expiring");
         assert_eq!(send(&a, &expiring).await, 200);
@@ -248,6 +289,80 @@ async fn a_slow_redis_costs_a_bounded_wait_then_claims_fall_back_to_memory() {
         let ok: String = redis.command(&["CLIENT", "UNPAUSE"]).await;
         assert_eq!(ok, "OK");
         until_shared(&a, &b, &calls, "evt-after").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_replica_that_dies_while_its_handler_runs_holds_the_event_only_for_its_lease() {
+    bounded(async {
+        let redis = RedisServer::start().await;
+        let calls = Calls::default();
+        let key = "lark:event:cli_redis_test:evt-orphaned";
+        let lease = Duration::from_millis(1500);
+        // Replica a runs on a runtime of its own, so that it can die as a process does: its tasks
+        // stop where they are, and nothing of it runs after (no release, no renewal).
+        let a_runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a runtime for replica a");
+        let a = {
+            let (url, calls, handle) =
+                (redis.url(), Arc::clone(&calls), a_runtime.handle().clone());
+            tokio::task::spawn_blocking(move || {
+                handle.block_on(replica_with_lease(
+                    "a",
+                    &url,
+                    &calls,
+                    DEFAULT_CLAIM_TTL,
+                    Handler::Hangs,
+                    lease,
+                ))
+            })
+            .await
+            .expect("replica a starts")
+        };
+        let b = replica(
+            "b",
+            &redis.url(),
+            &calls,
+            DEFAULT_CLAIM_TTL,
+            Handler::Succeeds,
+        )
+        .await;
+
+        let orphaned = delivery("evt-orphaned");
+        let at_a = {
+            let (addr, orphaned) = (a.addr, orphaned.clone());
+            tokio::spawn(async move { post(addr, PATH, &orphaned.0, orphaned.1.as_bytes()).await })
+        };
+        while handlers_of(&calls, "evt-orphaned").is_empty() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+
+        // While a's handler runs, its claim is renewed: past three leases, the retry that reaches
+        // b is a duplicate, and the claim never holds longer than one lease.
+        for _ in 0..9 {
+            tokio::time::sleep(lease / 3).await;
+            let left: i64 = redis.command(&["PTTL", key]).await;
+            let most = i64::try_from(lease.as_millis()).unwrap();
+            assert!(left > 0 && left <= most, "a lease, renewed: {left} ms");
+        }
+        assert_eq!(send(&b, &orphaned).await, 200);
+        assert_eq!(handlers_of(&calls, "evt-orphaned"), ["a"]);
+
+        // a dies: its claim is not released, and ends with its lease (not the 8 h ttl).
+        a_runtime.shutdown_background();
+        at_a.abort();
+        let held: Option<String> = redis.command(&["GET", key]).await;
+        assert!(held.is_some(), "a dead replica releases nothing");
+        while handlers_of(&calls, "evt-orphaned").len() < 2 {
+            assert_eq!(send(&b, &orphaned).await, 200);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(handlers_of(&calls, "evt-orphaned"), ["a", "b"]);
+        kept_for_the_ttl(&redis, key).await;
     })
     .await;
 }

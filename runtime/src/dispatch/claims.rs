@@ -131,10 +131,13 @@ pub(super) struct Claim<'a> {
 }
 
 impl Claim<'_> {
-    /// Keeps the claim: the handler succeeded.
+    /// Keeps the claim: the handler succeeded. The shared store keeps it for the ttl (in the
+    /// background: the delivery is answered meanwhile).
     pub(super) fn keep(mut self) {
-        self.id = None;
-        self.token = None;
+        let (id, token) = (self.id.take(), self.token.take());
+        if let (Some(id), Some(token), Some(shared)) = (id, token, &self.claims.shared) {
+            drop(shared.keep(&id, &token, self.claims.ttl));
+        }
     }
 
     /// Releases the claim and waits until the shared store has released it too, so that a retry

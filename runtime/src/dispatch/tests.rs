@@ -221,6 +221,8 @@ struct SharedStore {
     answers_lost: std::sync::atomic::AtomicBool,
     asked: AtomicUsize,
     released: AtomicUsize,
+    /// The ids kept after their handler succeeded, with the ttl asked for.
+    kept: Mutex<Vec<(String, Duration)>>,
 }
 
 impl SharedStore {
@@ -262,6 +264,19 @@ impl ClaimStore for SharedStore {
         let mut held = self.held.lock().unwrap();
         if held.get(id).is_some_and(|holder| holder == token) {
             held.remove(id);
+        }
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    fn keep(&self, id: &str, token: &str, ttl: Duration) -> crate::store::StoreFuture<'static, ()> {
+        if self
+            .held
+            .lock()
+            .unwrap()
+            .get(id)
+            .is_some_and(|holder| holder == token)
+        {
+            self.kept.lock().unwrap().push((id.to_owned(), ttl));
         }
         Box::pin(std::future::ready(Ok(())))
     }
@@ -310,6 +325,11 @@ fn replicas_sharing_claims_hand_an_event_to_one_handler() {
         (1, 0)
     );
     assert_eq!(b.remembered(), 0, "held by a: b forgets the id");
+    assert_eq!(
+        *store.kept.lock().unwrap(),
+        [("e1".to_owned(), DEFAULT_CLAIM_TTL)],
+        "a's claim, kept for the ttl once its handler succeeded"
+    );
     assert!(format!("{a:?}").contains("shared_claims: true"));
 }
 
@@ -323,6 +343,10 @@ fn a_failing_handler_releases_the_shared_claim_for_the_retry_elsewhere() {
         Err(DispatchError::Handler { .. })
     ));
     assert_eq!(store.released.load(Ordering::SeqCst), 1);
+    assert!(
+        store.kept.lock().unwrap().is_empty(),
+        "a failure keeps nothing"
+    );
     // b's first call fails too (`fail_first`): the platform retries again, to a.
     assert!(block_on(b.dispatch(body.as_bytes())).is_err());
     assert!(matches!(

@@ -1,5 +1,10 @@
-//! Redis as the store replicas share: event id claims (`SET key token NX PX ttl`, released with a
-//! compare-and-delete script) and, with the `api` feature, the token cache.
+//! Redis as the store replicas share: event id claims (`SET key token NX PX lease`, renewed while
+//! the handler runs and then kept for the claim's ttl, or released, each with a compare-and-set
+//! script) and, with the `api` feature, the token cache.
+//!
+//! A claim is a lease ([`DEFAULT_LEASE`]) while its handler runs: a replica that dies midway holds
+//! the event id until the lease runs out, not for the claim's whole ttl, so the platform's next
+//! retry runs on a replica that is alive.
 //!
 //! One multiplexed connection, reconnected in the background when it breaks (the `redis` crate's
 //! tokio connection manager). Every call is bounded by a timeout ([`DEFAULT_TIMEOUT`]); after a
@@ -25,6 +30,7 @@
 //! ```
 
 mod health;
+mod leases;
 #[cfg(feature = "api")]
 mod tokens;
 
@@ -38,6 +44,7 @@ use redis::{Client, RedisResult, Script};
 
 use super::{ClaimStore, StoreError, StoreFuture};
 use health::Health;
+use leases::Leases;
 
 /// How long one call may take before the store counts as failing, unless
 /// [`RedisStoreBuilder::timeout`] says otherwise.
@@ -46,6 +53,11 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(250);
 /// How long calls fail without asking Redis after a failure, unless [`RedisStoreBuilder::pause`]
 /// says otherwise.
 pub const DEFAULT_PAUSE: Duration = Duration::from_secs(1);
+
+/// How long a claim holds while its handler runs, renewed every third of it, unless
+/// [`RedisStoreBuilder::lease`] says otherwise: shorter than the platform's first retry (15 s after
+/// the delivery), so that the retry of a delivery whose replica died runs elsewhere.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(10);
 
 /// The longest expiry sent to Redis (ten years), which refuses those past its clock's range.
 const MAX_TTL: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
@@ -121,8 +133,11 @@ struct Inner {
     /// `lark:event:{app_id}:`
     claim_prefix: String,
     timeout: Duration,
+    lease: Duration,
+    leases: Leases,
     health: Health,
     release: Script,
+    extend: Script,
     #[cfg(feature = "api")]
     invalidate: Script,
 }
@@ -134,6 +149,7 @@ pub struct RedisStoreBuilder {
     app_id: String,
     timeout: Duration,
     pause: Duration,
+    lease: Duration,
 }
 
 impl RedisStore {
@@ -145,6 +161,7 @@ impl RedisStore {
             app_id: app_id.into(),
             timeout: DEFAULT_TIMEOUT,
             pause: DEFAULT_PAUSE,
+            lease: DEFAULT_LEASE,
         }
     }
 
@@ -181,6 +198,13 @@ impl RedisStoreBuilder {
         self
     }
 
+    /// How long a claim holds while its handler runs ([`DEFAULT_LEASE`]); it is renewed every third
+    /// of it until the handler ends. A replica that dies midway holds the event id this long.
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.lease = lease.max(Duration::from_millis(3));
+        self
+    }
+
     /// The store, connecting on first use and reconnecting whenever the connection breaks: a Redis
     /// that is down now is not an error (see [`RedisStore::ping`]), an invalid URL is. Call it from
     /// within a tokio runtime, which runs the connection.
@@ -207,8 +231,11 @@ impl RedisStoreBuilder {
                 address,
                 claim_prefix: format!("lark:event:{}:", self.app_id),
                 timeout: self.timeout,
+                lease: self.lease,
+                leases: Leases::default(),
                 health: Health::new(self.pause),
                 release: Script::new(RELEASE),
+                extend: Script::new(leases::EXTEND),
                 #[cfg(feature = "api")]
                 invalidate: Script::new(tokens::INVALIDATE),
             }),
@@ -263,6 +290,23 @@ impl Inner {
     fn claim_key(&self, id: &str) -> String {
         format!("{}{id}", self.claim_prefix)
     }
+
+    /// Sets the claim `key` to expire in `ttl` if `token` holds it: whether it did.
+    async fn extend(
+        &self,
+        key: &str,
+        token: &str,
+        ttl: Duration,
+        respect_pause: bool,
+    ) -> Result<bool, Error> {
+        let mut connection = self.connection.clone();
+        let mut invocation = self.extend.key(key);
+        invocation.arg(token).arg(millis(ttl));
+        let extended: i64 = self
+            .call(invocation.invoke_async(&mut connection), respect_pause)
+            .await?;
+        Ok(extended == 1)
+    }
 }
 
 /// `ttl` in milliseconds as Redis takes it: at least 1, at most [`MAX_TTL`].
@@ -276,25 +320,59 @@ impl ClaimStore for RedisStore {
     fn claim<'a>(&'a self, id: &'a str, token: &'a str, ttl: Duration) -> StoreFuture<'a, bool> {
         Box::pin(async move {
             let inner = &self.inner;
+            let key = inner.claim_key(id);
+            let lease = inner.lease.min(ttl);
             let mut connection = inner.connection.clone();
             let set: Option<String> = inner
                 .bounded(
                     redis::cmd("SET")
-                        .arg(inner.claim_key(id))
+                        .arg(&key)
                         .arg(token)
                         .arg("NX")
                         .arg("PX")
-                        .arg(millis(ttl))
+                        .arg(millis(lease))
                         .query_async(&mut connection),
                 )
                 .await?;
+            if set.is_some() {
+                leases::renew(inner, key, token.to_owned(), lease, ttl);
+            }
             Ok(set.is_some())
+        })
+    }
+
+    fn keep(&self, id: &str, token: &str, ttl: Duration) -> StoreFuture<'static, ()> {
+        let inner = Arc::clone(&self.inner);
+        let key = inner.claim_key(id);
+        inner.leases.stop(&key, token);
+        let token = token.to_owned();
+        let task = self.inner.runtime.spawn(async move {
+            let kept = inner.extend(&key, &token, ttl, true).await;
+            match &kept {
+                Ok(true) => {}
+                Ok(false) => tracing::warn!(
+                    key,
+                    "a handled event's claim had ended before its handler did (the handler ran \
+                     past the claim's ttl, or Redis lost it): a redelivery is handled again"
+                ),
+                // Redis fails: the claim made before ends with its lease. The outage itself is
+                // logged where claims are made, once.
+                Err(error) => tracing::debug!(%error, key, "a handled event's claim was not kept"),
+            }
+            kept.map(drop)
+        });
+        Box::pin(async move {
+            match task.await {
+                Ok(result) => result.map_err(StoreError::from),
+                Err(error) => Err(Error::Task(error).into()),
+            }
         })
     }
 
     fn release(&self, id: &str, token: &str) -> StoreFuture<'static, ()> {
         let inner = Arc::clone(&self.inner);
         let key = inner.claim_key(id);
+        inner.leases.stop(&key, token);
         let token = token.to_owned();
         let task = self.inner.runtime.spawn(async move {
             let mut connection = inner.connection.clone();
@@ -323,6 +401,7 @@ impl fmt::Debug for RedisStore {
             .field("claim_prefix", &self.inner.claim_prefix)
             .field("timeout", &self.inner.timeout)
             .field("pause", &self.inner.health.pause())
+            .field("lease", &self.inner.lease)
             .finish_non_exhaustive()
     }
 }
