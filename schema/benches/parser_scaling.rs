@@ -2,16 +2,18 @@
 //! renderings, and one description cell of 10 KB to 10 MB made of repeated section markers. The time per
 //! row (or per byte) should stay flat as the input grows; `Throughput` makes criterion print it.
 //!
-//!
 //! The group `nested` times the schema writer on a page whose named type nests itself 8, 16 and 32 levels
 //! deep (32 is `docs::MAX_DEPTH`, the deepest page the parser accepts) with other fields at each level:
-//! each use is written once, so the time per level should stay flat too.
+//! each use is written once, so the time per level should stay flat too. The group `wide` writes the
+//! schema of a flat page of 1 k, 10 k and 100 k fields and reads it back as the contract's types (one
+//! object as wide as the page): the time per field should stay flat.
 //!
 //! `cargo bench -p lark-schema --bench parser_scaling` (a filter such as `-- pages/flat` picks a group).
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use lark_schema::contract::Schema;
 use lark_schema::docs::{self, Options, MAX_DEPTH};
 use lark_schema::writer::page_schema;
 
@@ -130,5 +132,23 @@ fn nested(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, pages, cells, nested);
+/// A flat page's schema written and read back as the contract's types: objects as wide as the page.
+fn wide(c: &mut Criterion) {
+    let mut group = c.benchmark_group("wide");
+    group.sample_size(10);
+    for rows in ROWS {
+        let parsed = docs::parse_str("page.md", &flat_page(rows), Options::default())
+            .expect("the page parses");
+        group.throughput(Throughput::Elements(rows as u64));
+        group.bench_with_input(BenchmarkId::new("fields", rows), &parsed.page, |b, page| {
+            b.iter(|| {
+                let written = page_schema(page);
+                black_box(serde_json::from_value::<Schema>(written).expect("reads back"))
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, pages, cells, nested, wide);
 criterion_main!(benches);

@@ -10,6 +10,7 @@
 //! Keys the writer always writes but a reader can do without (`$schema`, `x-lark-page`, a field's
 //! `x-lark-type` and `x-lark-line`) are optional here, so that codegen also reads hand-written schemas.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{MapAccess, Visitor};
@@ -346,48 +347,67 @@ impl fmt::Display for Scalar {
 }
 
 /// A JSON object whose entries keep their order (`properties`, `$defs`). Equal to another when both
-/// hold the same entries, in any order, as JSON objects are.
-#[derive(Debug, Clone)]
-pub struct Ordered<T>(Vec<(String, T)>);
+/// hold the same entries, in any order, as JSON objects are. Keys are indexed, so that reading and
+/// building one takes linear time however wide it is.
+#[derive(Clone)]
+pub struct Ordered<T> {
+    entries: Vec<(String, T)>,
+    /// The position of each key in `entries`.
+    positions: HashMap<String, usize>,
+}
 
 impl<T> Default for Ordered<T> {
     fn default() -> Self {
-        Ordered(Vec::new())
+        Ordered {
+            entries: Vec::new(),
+            positions: HashMap::new(),
+        }
     }
 }
 
 impl<T> Ordered<T> {
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.entries.is_empty()
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.entries.len()
     }
 
     pub fn get(&self, key: &str) -> Option<&T> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.positions.get(key).map(|&at| &self.entries[at].1)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
-        self.get(key).is_some()
+        self.positions.contains_key(key)
     }
 
     /// Replaces the value of `key` in place, or appends the entry.
     pub fn insert(&mut self, key: String, value: T) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some(entry) => entry.1 = value,
-            None => self.0.push((key, value)),
+        match self.positions.get(&key) {
+            Some(&at) => self.entries[at].1 = value,
+            None => {
+                self.positions.insert(key.clone(), self.entries.len());
+                self.entries.push((key, value));
+            }
         }
     }
 
     /// Keeps the first `len` entries.
     pub fn truncate(&mut self, len: usize) {
-        self.0.truncate(len);
+        for (key, _) in self.entries.drain(len.min(self.entries.len())..) {
+            self.positions.remove(&key);
+        }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &T)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v))
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Ordered<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
     }
 }
 
@@ -396,7 +416,7 @@ impl<T> IntoIterator for Ordered<T> {
     type IntoIter = std::vec::IntoIter<(String, T)>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        self.entries.into_iter()
     }
 }
 
@@ -439,7 +459,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
                     if map.contains_key(&key) {
                         return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
                     }
-                    map.0.push((key, value));
+                    map.insert(key, value);
                 }
                 Ok(map)
             }

@@ -197,3 +197,25 @@ fn long_pages_of_other_shapes_are_read_in_one_pass() {
     let page = parse(&links).unwrap();
     assert_eq!(page.description, None);
 }
+
+#[test]
+fn a_wide_page_is_written_and_read_back_whole() {
+    // Each object's keys are indexed: 50 000 top-level fields took seconds when every insert and
+    // lookup scanned the keys before it.
+    let rows = 50_000;
+    let named = |i: usize| (format!("field_{i}"), "string".to_string(), "x".to_string());
+    let page = parse(&flat_page((0..rows).map(named))).unwrap();
+    let written = lark_schema::writer::page_schema(&page);
+    let schema: lark_schema::contract::Schema =
+        serde_json::from_value(written.clone()).expect("the written schema reads back");
+    assert_eq!(schema.properties.len(), rows);
+    let last = format!("field_{}", rows - 1);
+    assert!(schema.properties.contains_key(&last));
+    let keys: Vec<&str> = schema.properties.iter().map(|(key, _)| key).collect();
+    assert_eq!(keys[..2], ["field_0", "field_1"], "order kept");
+    assert_eq!(
+        serde_json::to_value(&schema).unwrap(),
+        written,
+        "re-serialized byte for byte"
+    );
+}
