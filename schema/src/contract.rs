@@ -10,7 +10,7 @@
 //! Keys the writer always writes but a reader can do without (`$schema`, `x-lark-page`, a field's
 //! `x-lark-type` and `x-lark-line`) are optional here, so that codegen also reads hand-written schemas.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::de::{MapAccess, Visitor};
@@ -347,67 +347,53 @@ impl fmt::Display for Scalar {
 }
 
 /// A JSON object whose entries keep their order (`properties`, `$defs`). Equal to another when both
-/// hold the same entries, in any order, as JSON objects are. Keys are indexed, so that reading and
-/// building one takes linear time however wide it is.
-#[derive(Clone)]
-pub struct Ordered<T> {
-    entries: Vec<(String, T)>,
-    /// The position of each key in `entries`.
-    positions: HashMap<String, usize>,
-}
+/// hold the same entries, in any order, as JSON objects are.
+///
+/// A plain list, as small as a `Vec` (the schema writer recurses through nested ones, and every byte
+/// of a field's schema is on its stack). Building one from entries, reading one and comparing two
+/// index the keys as they go, so that they take linear time however wide the object is; `get` and
+/// `insert` scan, for the few lookups by name (a page's named types).
+#[derive(Debug, Clone)]
+pub struct Ordered<T>(Vec<(String, T)>);
 
 impl<T> Default for Ordered<T> {
     fn default() -> Self {
-        Ordered {
-            entries: Vec::new(),
-            positions: HashMap::new(),
-        }
+        Ordered(Vec::new())
     }
 }
 
 impl<T> Ordered<T> {
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.0.is_empty()
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.0.len()
     }
 
     pub fn get(&self, key: &str) -> Option<&T> {
-        self.positions.get(key).map(|&at| &self.entries[at].1)
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
-        self.positions.contains_key(key)
+        self.get(key).is_some()
     }
 
     /// Replaces the value of `key` in place, or appends the entry.
     pub fn insert(&mut self, key: String, value: T) {
-        match self.positions.get(&key) {
-            Some(&at) => self.entries[at].1 = value,
-            None => {
-                self.positions.insert(key.clone(), self.entries.len());
-                self.entries.push((key, value));
-            }
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => entry.1 = value,
+            None => self.0.push((key, value)),
         }
     }
 
     /// Keeps the first `len` entries.
     pub fn truncate(&mut self, len: usize) {
-        for (key, _) in self.entries.drain(len.min(self.entries.len())..) {
-            self.positions.remove(&key);
-        }
+        self.0.truncate(len);
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &T)> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v))
-    }
-}
-
-impl<T: fmt::Debug> fmt::Debug for Ordered<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
     }
 }
 
@@ -416,23 +402,35 @@ impl<T> IntoIterator for Ordered<T> {
     type IntoIter = std::vec::IntoIter<(String, T)>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter()
+        self.0.into_iter()
     }
 }
 
 impl<T> FromIterator<(String, T)> for Ordered<T> {
+    /// A key seen again replaces the value where the key first stood, as [`Ordered::insert`] does.
     fn from_iter<I: IntoIterator<Item = (String, T)>>(entries: I) -> Self {
-        let mut map = Ordered::default();
+        let mut list: Vec<(String, T)> = Vec::new();
+        let mut positions: HashMap<String, usize> = HashMap::new();
         for (key, value) in entries {
-            map.insert(key, value);
+            match positions.get(&key) {
+                Some(&at) => list[at].1 = value,
+                None => {
+                    positions.insert(key.clone(), list.len());
+                    list.push((key, value));
+                }
+            }
         }
-        map
+        Ordered(list)
     }
 }
 
 impl<T: PartialEq> PartialEq for Ordered<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
+        if self.len() != other.len() {
+            return false;
+        }
+        let other: HashMap<&str, &T> = other.iter().collect();
+        self.iter().all(|(k, v)| other.get(k) == Some(&v))
     }
 }
 
@@ -454,14 +452,15 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-                let mut map = Ordered::default();
+                let mut list = Vec::new();
+                let mut seen = HashSet::new();
                 while let Some((key, value)) = access.next_entry::<String, T>()? {
-                    if map.contains_key(&key) {
+                    if !seen.insert(key.clone()) {
                         return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
                     }
-                    map.insert(key, value);
+                    list.push((key, value));
                 }
-                Ok(map)
+                Ok(Ordered(list))
             }
         }
 
