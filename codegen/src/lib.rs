@@ -6,12 +6,14 @@
 //! gives each named type once per module, [`emit`] writes the tokens, [`layout`] places the files.
 //! [`pipeline`] runs the whole chain for `cargo xtask codegen`: a folder of pages → schema files
 //! (through `lark-schema`) → this crate's files, written or checked. [`roundtrip`] builds such a crate
-//! and checks that every page's example decodes into its type and re-encodes as it came.
+//! and checks that every page's example decodes into its type and re-encodes as it came; [`cargo`]
+//! runs cargo as the user's own commands run.
 
 use std::path::PathBuf;
 
 mod api;
 mod calls;
+pub mod cargo;
 mod docs;
 mod emit;
 mod layout;

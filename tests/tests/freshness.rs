@@ -2,36 +2,16 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use integration_tests::seeds::repo_root;
 use integration_tests::target_dir;
 use lark_codegen::pipeline::{compute, drift, Target};
 
 fn xtask(args: &[&str]) -> Output {
-    let mut cargo = Command::new(env!("CARGO"));
-    // Without the variables cargo sets for this test: build scripts watch some of them (ring's
-    // `CARGO_PKG_NAME`, `OUT_DIR`, …), and a dependency built with them would be built again by the
-    // next cargo command run outside the tests, with everything above it.
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        let set_for_tests = name.starts_with("CARGO_PKG_")
-            || matches!(
-                name.as_ref(),
-                "CARGO_MANIFEST_DIR"
-                    | "CARGO_MANIFEST_PATH"
-                    | "CARGO_MANIFEST_LINKS"
-                    | "CARGO_CRATE_NAME"
-                    | "CARGO_BIN_NAME"
-                    | "CARGO_PRIMARY_PACKAGE"
-                    | "CARGO_TARGET_TMPDIR"
-                    | "OUT_DIR"
-            );
-        if set_for_tests {
-            cargo.env_remove(name.as_ref());
-        }
-    }
-    cargo
+    // Without the variables cargo sets for this test, as the next cargo command run outside the
+    // tests goes (`lark_codegen::cargo`): else ring and everything above it would build again.
+    lark_codegen::cargo::command()
         .args(["run", "--quiet", "--package", "xtask", "--", "codegen"])
         .args(args)
         .current_dir(repo_root())

@@ -11,7 +11,8 @@ fn run(root: &Path, program: &str, args: &[&str]) -> bool {
     let start = Instant::now();
     let mut command = Command::new(program);
     command.args(args).current_dir(root);
-    without_package_variables(&mut command);
+    // As the user's own commands run: see `lark_codegen::cargo`.
+    lark_codegen::cargo::without_package_variables(&mut command);
     let success = match command.status() {
         Ok(status) => status.success(),
         Err(e) => {
@@ -22,32 +23,6 @@ fn run(root: &Path, program: &str, args: &[&str]) -> bool {
     let outcome = if success { "done" } else { "FAILED" };
     println!("{outcome} in {:.1} s", start.elapsed().as_secs_f64());
     success
-}
-
-/// Removes the variables cargo set for this package when it ran `cargo xtask` (`CARGO_MANIFEST_DIR`,
-/// `CARGO_PKG_NAME`, …): the cargo commands run here then see the environment the user's own cargo
-/// commands see. Build scripts such as ring's rebuild (and everything above them) whenever one of
-/// these differs from their last build, so a step seeing xtask's values would rebuild the workspace
-/// after a step that did not (the freshness test runs cargo without them too).
-fn without_package_variables(command: &mut Command) {
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        let set_for_this_package = name.starts_with("CARGO_PKG_")
-            || matches!(
-                name.as_ref(),
-                "CARGO_MANIFEST_DIR"
-                    | "CARGO_MANIFEST_PATH"
-                    | "CARGO_MANIFEST_LINKS"
-                    | "CARGO_CRATE_NAME"
-                    | "CARGO_BIN_NAME"
-                    | "CARGO_PRIMARY_PACKAGE"
-                    | "CARGO_TARGET_TMPDIR"
-                    | "OUT_DIR"
-            );
-        if set_for_this_package {
-            command.env_remove(name.as_ref());
-        }
-    }
 }
 
 /// `program args…` as a user would type it: the program by its file name.

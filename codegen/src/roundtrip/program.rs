@@ -4,7 +4,6 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use serde::de::DeserializeOwned;
 
@@ -53,8 +52,7 @@ impl Program<'_> {
     fn build_and_run(&self, setup: &Setup) -> Result<String, Error> {
         let target_dir =
             std::path::absolute(&setup.target_dir).map_err(io_error(&setup.target_dir))?;
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let output = Command::new(cargo)
+        let output = crate::cargo::command()
             .args([
                 "run",
                 "--quiet",
